@@ -1,0 +1,1 @@
+"""The Python runner of equibench: runs one task implementation as containers/PROTOCOL.md describes."""

@@ -1,0 +1,90 @@
+"""Input readers shared by all tasks: numeric CSV files and .npy arrays, checked on the way in.
+
+Every error names the file and, for CSV, the physical line (the header is line 1) and the column
+(counted from 1), so a broken input is found from the harness report alone.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Collection, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from .protocol import RunnerError
+
+
+def read_numeric_csv(path: Path, columns: Sequence[str], *, class_column: str | None = None,
+                     classes: Collection[int] = ()) -> np.ndarray:
+    """All cells as a float64 matrix, rows in file order.
+
+    The header must name exactly `columns`. Every cell must be a finite number; the cells of
+    `class_column`, if given, must be integers from `classes`.
+    """
+    columns = list(columns)
+    class_index = columns.index(class_column) if class_column is not None else None
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as f:
+            reader = csv.reader(f)
+            try:
+                header = next(reader, None)
+                if header is None:
+                    raise RunnerError(f"{path.name}: file is empty, expected the header {','.join(columns)!r}")
+                if [cell.strip() for cell in header] != columns:
+                    raise RunnerError(f"{path.name} line 1: header is {','.join(header)!r}, "
+                                      f"expected {','.join(columns)!r}")
+                rows = []
+                for cells in reader:
+                    where = f"{path.name} line {reader.line_num}"
+                    rows.append(_parse_row(cells, columns, where, class_index, classes))
+            except csv.Error as e:
+                raise RunnerError(f"{path.name} line {reader.line_num}: {e}") from None
+    except FileNotFoundError:
+        raise RunnerError(f"CSV file not found: {path}") from None
+    except UnicodeDecodeError as e:
+        raise RunnerError(f"{path.name}: not UTF-8 text ({e.reason})") from None
+    except OSError as e:
+        raise RunnerError(f"cannot read {path}: {e.strerror}") from None
+    if not rows:
+        raise RunnerError(f"{path.name}: no data rows after the header")
+    return np.array(rows, dtype=np.float64)
+
+
+def _parse_row(cells: list[str], columns: list[str], where: str, class_index: int | None,
+               classes: Collection[int]) -> list[float]:
+    if len(cells) != len(columns):
+        raise RunnerError(f"{where}: expected {len(columns)} columns, found {len(cells)}")
+    values = []
+    for index, cell in enumerate(cells):
+        column = f"column {index + 1} ({columns[index]})"
+        try:
+            value = float(cell)
+        except ValueError:
+            raise RunnerError(f"{where}: {column} is not a number: {cell!r}") from None
+        if not math.isfinite(value):
+            raise RunnerError(f"{where}: {column} is not finite: {cell!r}")
+        if index == class_index and not (value.is_integer() and int(value) in classes):
+            allowed = ", ".join(str(c) for c in sorted(classes))
+            raise RunnerError(f"{where}: {column} is {cell!r}, not one of the classes {allowed}")
+        values.append(value)
+    return values
+
+
+def read_npy(path: Path, dtype: str, shape: tuple[int, ...]) -> np.ndarray:
+    """A .npy array of exactly this dtype (such as '<f8') and shape; float arrays must be finite."""
+    try:
+        array = np.load(path, allow_pickle=False)
+    except FileNotFoundError:
+        raise RunnerError(f"npy file not found: {path}") from None
+    except (OSError, ValueError, EOFError) as e:
+        raise RunnerError(f"{path.name}: not a readable .npy file: {e}") from None
+    if not isinstance(array, np.ndarray):
+        raise RunnerError(f"{path.name}: expected a single .npy array, found an .npz archive")
+    if array.dtype != np.dtype(dtype) or array.shape != shape:
+        raise RunnerError(f"{path.name}: expected {dtype} of shape {shape}, "
+                          f"found {array.dtype.str} of shape {array.shape}")
+    if array.dtype.kind == "f" and not np.isfinite(array).all():
+        raise RunnerError(f"{path.name}: contains NaN or infinite values")
+    return array

@@ -1,0 +1,59 @@
+"""Phase measurement as PROTOCOL.md prescribes: warmup, RSS high-water reset, timed repetitions."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+_STATUS = Path("/proc/self/status")
+_CLEAR_REFS = Path("/proc/self/clear_refs")
+
+
+def reset_peak_rss() -> bool:
+    """Writing 5 to clear_refs sets VmHWM back to the current RSS (Linux 4.0+); False where that is refused."""
+    try:
+        _CLEAR_REFS.write_text("5")
+    except OSError:
+        return False
+    return True
+
+
+def read_status_bytes(field: str) -> int | None:
+    """A memory line of /proc/self/status (such as 'VmRSS:  123 kB') in bytes; None where there is none."""
+    try:
+        lines = _STATUS.read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        name, _, value = line.partition(":")
+        if name == field:
+            amount, unit = value.split()
+            if unit != "kB":
+                raise ValueError(f"{_STATUS}: unexpected unit in {line!r}")
+            return int(amount) * 1024
+    return None
+
+
+def measure_phase(run: Callable[[], Any], warmup: int, repetitions: int, ops_per_sample: int = 1) -> dict[str, Any]:
+    """Runs a phase warmup times untimed, then repetitions times timed; raw samples only, no statistics."""
+    for _ in range(warmup):
+        run()
+    hwm_reset = reset_peak_rss()
+    rss_before = read_status_bytes("VmRSS")
+    samples_ns = []
+    for _ in range(repetitions):
+        start = time.perf_counter_ns()
+        run()
+        samples_ns.append(time.perf_counter_ns() - start)
+    return {
+        "warmup": warmup,
+        "ops_per_sample": ops_per_sample,
+        "samples_ns": samples_ns,
+        "rss_before_bytes": rss_before,
+        "peak_rss_bytes": read_status_bytes("VmHWM"),
+        "hwm_reset": hwm_reset,
+        # Only the JVM can count allocations per thread.
+        "allocated_bytes": None,
+    }

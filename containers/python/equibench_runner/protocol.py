@@ -1,0 +1,173 @@
+"""The runner protocol (containers/PROTOCOL.md): spec.json in, result.json and .npy files out."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+PROTOCOL_VERSION = 1
+
+
+class RunnerError(Exception):
+    """A failure reported with its message alone: bad spec, bad input, unsupported request."""
+
+
+@dataclass(frozen=True)
+class InputRef:
+    path: Path
+    sha256: str | None
+    kind: str
+
+
+@dataclass(frozen=True)
+class Spec:
+    task: str
+    impl: str
+    device: str
+    dtype: str
+    threads: int
+    warmup: int
+    repetitions: int
+    phases: tuple[str, ...]
+    inputs: dict[str, InputRef]
+    params: dict[str, Any]
+    outputs: tuple[str, ...]
+
+    def param(self, name: str, kind: type) -> Any:
+        """A required parameter of the given type (an int is accepted where a float is asked for)."""
+        if name not in self.params:
+            raise RunnerError(f"spec: params.{name} is missing")
+        value = self.params[name]
+        accepted = (int, float) if kind is float else kind
+        if (isinstance(value, bool) and kind is not bool) or not isinstance(value, accepted):
+            raise RunnerError(f"spec: params.{name} must be {_KIND_NAMES[kind]}, got {json.dumps(value)}")
+        return kind(value)
+
+
+_KIND_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "a boolean",
+               list: "a list", dict: "an object"}
+
+
+def read_spec_json(path: Path) -> dict[str, Any]:
+    """The spec as a raw JSON object; kept apart from parse_spec so errors can still name task and impl."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RunnerError(f"spec file not found: {path}") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise RunnerError(f"cannot read spec {path}: {e}") from None
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise RunnerError(f"spec {path} is not valid JSON: {e}") from None
+    if not isinstance(raw, dict):
+        raise RunnerError(f"spec {path}: top level must be a JSON object, got {type(raw).__name__}")
+    return raw
+
+
+def parse_spec(raw: dict[str, Any]) -> Spec:
+    protocol = _field(raw, "protocol", int)
+    if protocol != PROTOCOL_VERSION:
+        raise RunnerError(f"spec: protocol {protocol} is not supported (this runner speaks {PROTOCOL_VERSION})")
+    spec = Spec(
+        task=_field(raw, "task", str),
+        impl=_field(raw, "impl", str),
+        device=_field(raw, "device", str),
+        dtype=_field(raw, "dtype", str),
+        threads=_field(raw, "threads", int, minimum=1),
+        warmup=_field(raw, "warmup", int, minimum=0),
+        repetitions=_field(raw, "repetitions", int, minimum=1),
+        phases=_string_list(raw, "phases"),
+        inputs={role: _input_ref(role, ref) for role, ref in _field(raw, "inputs", dict).items()},
+        params=_field(raw, "params", dict),
+        outputs=_string_list(raw, "outputs"),
+    )
+    if spec.dtype not in ("f32", "f64"):
+        raise RunnerError(f"spec: dtype must be 'f32' or 'f64', got {json.dumps(spec.dtype)}")
+    return spec
+
+
+def _field(raw: dict[str, Any], key: str, kind: type, where: str = "spec", minimum: int | None = None) -> Any:
+    if key not in raw:
+        raise RunnerError(f"{where}: missing key '{key}'")
+    value = raw[key]
+    # bool is an int subclass in Python, but true is no thread count.
+    if isinstance(value, bool) or not isinstance(value, kind):
+        raise RunnerError(f"{where}: '{key}' must be {_KIND_NAMES[kind]}, got {json.dumps(value)}")
+    if minimum is not None and isinstance(value, int) and value < minimum:
+        raise RunnerError(f"{where}: '{key}' must be at least {minimum}, got {value}")
+    return value
+
+
+def _string_list(raw: dict[str, Any], key: str) -> tuple[str, ...]:
+    values = _field(raw, key, list)
+    if not all(isinstance(v, str) for v in values):
+        raise RunnerError(f"spec: '{key}' must be a list of strings, got {json.dumps(values)}")
+    if len(set(values)) != len(values):
+        raise RunnerError(f"spec: '{key}' lists a name twice: {json.dumps(values)}")
+    return tuple(values)
+
+
+def _input_ref(role: str, ref: Any) -> InputRef:
+    where = f"spec inputs.{role}"
+    if not isinstance(ref, dict):
+        raise RunnerError(f"{where} must be an object with path, sha256 and kind, got {json.dumps(ref)}")
+    path = Path(_field(ref, "path", str, where))
+    if not path.is_absolute():
+        raise RunnerError(f"{where}: path must be absolute, got {str(path)!r}")
+    sha256 = ref.get("sha256")
+    if sha256 is not None and not isinstance(sha256, str):
+        raise RunnerError(f"{where}: 'sha256' must be a string, got {json.dumps(sha256)}")
+    return InputRef(path=path, sha256=sha256, kind=_field(ref, "kind", str, where))
+
+
+def verify_inputs(spec: Spec) -> None:
+    """Checks every input exists and matches its sha256, so a stale or swapped file fails before any timing."""
+    for role, ref in spec.inputs.items():
+        if not ref.path.is_file():
+            raise RunnerError(f"input '{role}': file not found: {ref.path}")
+        if ref.sha256 is None:
+            continue
+        digest = hashlib.sha256()
+        with ref.path.open("rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                digest.update(chunk)
+        if digest.hexdigest() != ref.sha256.lower():
+            raise RunnerError(f"input '{role}' ({ref.path}): sha256 is {digest.hexdigest()}, "
+                              f"the spec expects {ref.sha256}")
+
+
+def write_outputs(out_dir: Path, arrays: dict[str, np.ndarray]) -> dict[str, str]:
+    """Writes each array as NPY 1.0, little-endian, C order; integers become <i8. Returns name -> file name."""
+    files = {}
+    for name, array in arrays.items():
+        array = np.asarray(array)
+        if array.dtype.kind in "biu":
+            dtype = np.dtype("<i8")
+        elif array.dtype.kind == "f":
+            dtype = array.dtype.newbyteorder("<")
+        else:
+            raise TypeError(f"output {name}: unsupported dtype {array.dtype}")
+        file_name = f"{name}.npy"
+        with (out_dir / file_name).open("wb") as f:
+            np.lib.format.write_array(f, np.ascontiguousarray(array, dtype=dtype), version=(1, 0),
+                                      allow_pickle=False)
+        files[name] = file_name
+    return files
+
+
+def write_result(out_dir: Path, result: dict[str, Any]) -> None:
+    """Writes result.json through a temporary file, so a killed runner never leaves half a result."""
+    tmp = out_dir / "result.json.tmp"
+    tmp.write_text(json.dumps(result, indent=2, allow_nan=False) + "\n", encoding="utf-8")
+    os.replace(tmp, out_dir / "result.json")
+
+
+def error_result(task: str | None, impl: str | None, message: str) -> dict[str, Any]:
+    return {"protocol": PROTOCOL_VERSION, "task": task, "impl": impl, "status": "error", "error": message}

@@ -1,0 +1,45 @@
+"""What the runner needs from a task implementation."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..protocol import Spec
+
+
+@dataclass
+class Results:
+    outputs: dict[str, np.ndarray]
+    metrics: dict[str, float]
+    notes: list[str] = field(default_factory=list)
+
+
+class Task(ABC):
+    """One task computed by one implementation.
+
+    Each phase is a method without arguments, named as in PROTOCOL.md and listed in `phases` in the order
+    it must run; it keeps what it computes on the instance, for the next phase and for results(). Running
+    a phase again recomputes the same thing, which is what warmup and repetitions rely on.
+    """
+
+    phases: tuple[str, ...]
+    output_names: tuple[str, ...]
+    # Distribution name of the library doing the work, reported as the runtime's framework.
+    framework: str
+
+    def __init__(self, spec: Spec) -> None:
+        self.spec = spec
+
+    def phase(self, name: str):
+        return getattr(self, name)
+
+    def ops_per_sample(self, phase: str) -> int:
+        """How many operations one timed sample of this phase performs; asked after the phases before it ran."""
+        return 1
+
+    @abstractmethod
+    def results(self) -> Results:
+        """Outputs from the last repetition, metrics and notes; called once after all phases."""

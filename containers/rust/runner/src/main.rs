@@ -1,0 +1,217 @@
+//! equibench-runner: the Rust side of the equibench runner protocol.
+//!
+//! `equibench-runner --spec SPEC.json --out OUT_DIR` runs the spec's task and
+//! writes OUT_DIR/result.json plus one .npy per output (containers/PROTOCOL.md).
+//! On failure it writes a `status: "error"` result when it still can, prints
+//! the message to stderr and exits with status 1.
+
+mod data;
+mod measure;
+mod protocol;
+mod runtime;
+mod tasks;
+
+use std::ffi::OsString;
+use std::fs;
+use std::panic::{self, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use serde::Serialize;
+
+use protocol::{ErrorResult, Ordered, PROTOCOL_VERSION, RunResult, Spec};
+
+const USAGE: &str = "usage: equibench-runner --spec SPEC.json --out OUT_DIR";
+
+struct Args {
+    spec: PathBuf,
+    out: PathBuf,
+}
+
+/// Task and impl of the spec being run, once known; they label an error result.
+#[derive(Default)]
+struct Identity {
+    task: Option<String>,
+    implementation: Option<String>,
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args(std::env::args_os().skip(1)) {
+        Ok(Some(args)) => args,
+        Ok(None) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("equibench-runner: {e:#}\n{USAGE}");
+            return ExitCode::FAILURE;
+        }
+    };
+
+    let mut identity = Identity::default();
+    // A panic is a bug, but the harness should still get a result.json naming it.
+    let error = match panic::catch_unwind(AssertUnwindSafe(|| run(&args, &mut identity))) {
+        Ok(Ok(())) => return ExitCode::SUCCESS,
+        Ok(Err(e)) => format!("{e:#}"),
+        Err(payload) => {
+            let message = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_string());
+            format!("internal error (panic): {message}")
+        }
+    };
+
+    eprintln!("equibench-runner: error: {error}");
+    let result = ErrorResult {
+        protocol: PROTOCOL_VERSION,
+        task: identity.task.as_deref(),
+        implementation: identity.implementation.as_deref(),
+        status: "error",
+        error: &error,
+    };
+    if let Err(e) = fs::create_dir_all(&args.out).map_err(anyhow::Error::from).and_then(|()| write_result(&args.out, &result)) {
+        eprintln!("equibench-runner: could not write the error result either: {e:#}");
+    }
+    ExitCode::FAILURE
+}
+
+/// `Ok(None)` means help was requested.
+fn parse_args(mut args: impl Iterator<Item = OsString>) -> Result<Option<Args>> {
+    let (mut spec, mut out) = (None, None);
+    while let Some(arg) = args.next() {
+        let arg_str = arg.to_string_lossy();
+        let (flag, inline) = match arg_str.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => (flag.to_string(), Some(PathBuf::from(value))),
+            _ => (arg_str.to_string(), None),
+        };
+        let slot = match flag.as_str() {
+            "--spec" => &mut spec,
+            "--out" => &mut out,
+            "-h" | "--help" => return Ok(None),
+            _ => bail!("unknown argument '{arg_str}'"),
+        };
+        let value = match inline {
+            Some(value) => value,
+            None => PathBuf::from(args.next().with_context(|| format!("{flag} needs a value"))?),
+        };
+        *slot = Some(value);
+    }
+    Ok(Some(Args {
+        spec: spec.context("missing --spec")?,
+        out: out.context("missing --out")?,
+    }))
+}
+
+fn run(args: &Args, identity: &mut Identity) -> Result<()> {
+    let out = &args.out;
+    fs::create_dir_all(out).with_context(|| format!("cannot create output directory {}", out.display()))?;
+    // A result.json left from an earlier run must never pass for this run's.
+    match fs::remove_file(out.join("result.json")) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(e).with_context(|| format!("cannot remove old {}/result.json", out.display()));
+        }
+        _ => {}
+    }
+
+    let text = fs::read_to_string(&args.spec)
+        .with_context(|| format!("cannot read spec {}", args.spec.display()))?;
+    (identity.task, identity.implementation) = protocol::spec_identity(&text);
+    let spec = Spec::from_json(&text, &args.spec)?;
+    let task = tasks::lookup(&spec.task, &spec.implementation)?;
+
+    let report = task(&spec)?;
+
+    let mut outputs = Ordered::default();
+    for (name, array) in &report.outputs {
+        let file = format!("{name}.npy");
+        array.write(&out.join(&file))?;
+        outputs.push(name.clone(), file);
+    }
+    let result = RunResult {
+        protocol: PROTOCOL_VERSION,
+        task: spec.task.clone(),
+        implementation: spec.implementation.clone(),
+        status: "ok",
+        runtime: runtime::manifest(&spec, report.framework, report.threads_used),
+        metrics: report.metrics,
+        phases: report.phases,
+        outputs,
+        notes: report.notes,
+    };
+    write_result(out, &result)
+}
+
+/// Writes result.json atomically (temp file + rename): the harness never sees half a file.
+fn write_result(out: &Path, result: &impl Serialize) -> Result<()> {
+    let path = out.join("result.json");
+    let tmp = out.join("result.json.tmp");
+    let mut json = serde_json::to_string_pretty(result).context("cannot serialise result.json")?;
+    json.push('\n');
+    fs::write(&tmp, json).with_context(|| format!("cannot write {}", tmp.display()))?;
+    fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Counts heap allocations per thread, so tests can assert that hot loops do not allocate.
+#[cfg(test)]
+mod alloc_counter {
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::cell::Cell;
+
+    thread_local! {
+        static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
+    }
+
+    struct Counting;
+
+    fn count() {
+        ALLOCATIONS.with(|n| n.set(n.get() + 1));
+    }
+
+    unsafe impl GlobalAlloc for Counting {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            count();
+            unsafe { System.alloc(layout) }
+        }
+        unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+            count();
+            unsafe { System.alloc_zeroed(layout) }
+        }
+        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+            count();
+            unsafe { System.realloc(ptr, layout, new_size) }
+        }
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            unsafe { System.dealloc(ptr, layout) }
+        }
+    }
+
+    #[global_allocator]
+    static GLOBAL: Counting = Counting;
+
+    /// Allocations made by the current thread so far.
+    pub fn allocations() -> u64 {
+        ALLOCATIONS.with(Cell::get)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Option<Args>> {
+        parse_args(args.iter().map(OsString::from))
+    }
+
+    #[test]
+    fn parses_arguments() {
+        let args = parse(&["--spec", "s.json", "--out=o"]).unwrap().unwrap();
+        assert_eq!((args.spec, args.out), (PathBuf::from("s.json"), PathBuf::from("o")));
+        assert!(parse(&["--help"]).unwrap().is_none());
+        assert_eq!(parse(&["--spec", "s.json"]).err().unwrap().to_string(), "missing --out");
+        assert_eq!(parse(&["--spec"]).err().unwrap().to_string(), "--spec needs a value");
+        assert_eq!(parse(&["--bogus"]).err().unwrap().to_string(), "unknown argument '--bogus'");
+    }
+}

@@ -1,0 +1,195 @@
+//! The runner protocol (containers/PROTOCOL.md): spec.json in, result.json out.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize, Serializer};
+use serde_json::{Map, Value};
+
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// spec.json as written by the harness. Unknown fields are ignored so that a
+/// newer harness can add fields without breaking older runners.
+#[derive(Debug, Deserialize)]
+pub struct Spec {
+    pub protocol: u32,
+    pub task: String,
+    #[serde(rename = "impl")]
+    pub implementation: String,
+    pub device: String,
+    pub dtype: String,
+    pub threads: u32,
+    pub warmup: u32,
+    pub repetitions: u32,
+    pub phases: Vec<String>,
+    pub inputs: BTreeMap<String, InputRef>,
+    #[serde(default)]
+    pub params: Map<String, Value>,
+    #[serde(default)]
+    pub outputs: Vec<String>,
+}
+
+/// One input file. Its `sha256` is the harness's to check; the runner only reads the file.
+#[derive(Debug, Deserialize)]
+pub struct InputRef {
+    pub path: PathBuf,
+    pub kind: String,
+}
+
+impl Spec {
+    /// Parses and validates the task-independent part of a spec.
+    pub fn from_json(text: &str, origin: &Path) -> Result<Spec> {
+        let spec: Spec = serde_json::from_str(text)
+            .with_context(|| format!("malformed spec {}", origin.display()))?;
+        if spec.protocol != PROTOCOL_VERSION {
+            bail!("spec {}: protocol {} is not supported (this runner speaks {PROTOCOL_VERSION})",
+                origin.display(), spec.protocol);
+        }
+        if spec.repetitions == 0 {
+            bail!("spec {}: repetitions must be at least 1", origin.display());
+        }
+        if spec.threads == 0 {
+            bail!("spec {}: threads must be at least 1", origin.display());
+        }
+        Ok(spec)
+    }
+
+    /// Path of the input with `role`, checking that it has the expected kind.
+    pub fn input(&self, role: &str, kind: &str) -> Result<&Path> {
+        let input = self
+            .inputs
+            .get(role)
+            .with_context(|| format!("spec inputs: missing input '{role}' (kind {kind})"))?;
+        if input.kind != kind {
+            bail!("spec inputs.{role}: kind is '{}', expected '{kind}'", input.kind);
+        }
+        Ok(&input.path)
+    }
+
+    fn param(&self, name: &str) -> Result<&Value> {
+        self.params.get(name).with_context(|| format!("spec params: missing parameter '{name}'"))
+    }
+
+    /// A strictly positive integer parameter.
+    pub fn param_usize(&self, name: &str) -> Result<usize> {
+        let value = self.param(name)?;
+        match value.as_u64() {
+            Some(n) if n > 0 => usize::try_from(n)
+                .with_context(|| format!("spec params.{name}: {n} is too large")),
+            _ => bail!("spec params.{name}: expected a positive integer, got {value}"),
+        }
+    }
+
+    /// A finite, strictly positive number parameter.
+    pub fn param_positive_f64(&self, name: &str) -> Result<f64> {
+        let value = self.param(name)?;
+        match value.as_f64() {
+            Some(x) if x.is_finite() && x > 0.0 => Ok(x),
+            _ => bail!("spec params.{name}: expected a positive number, got {value}"),
+        }
+    }
+}
+
+/// Best-effort task and impl of a spec that failed to parse, for the error result.
+pub fn spec_identity(text: &str) -> (Option<String>, Option<String>) {
+    let Ok(value) = serde_json::from_str::<Value>(text) else { return (None, None) };
+    let field = |name: &str| value.get(name).and_then(Value::as_str).map(str::to_string);
+    (field("task"), field("impl"))
+}
+
+/// Name/value pairs serialised as a JSON object in insertion order, so that
+/// result.json lists phases and outputs in the order they ran.
+#[derive(Debug)]
+pub struct Ordered<T>(pub Vec<(String, T)>);
+
+impl<T> Default for Ordered<T> {
+    fn default() -> Self {
+        Ordered(Vec::new())
+    }
+}
+
+impl<T> Ordered<T> {
+    pub fn push(&mut self, name: impl Into<String>, value: T) {
+        self.0.push((name.into(), value));
+    }
+}
+
+impl<T: Serialize> Serialize for Ordered<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
+}
+
+/// Measurements of one phase; see "Phases and measurement" in PROTOCOL.md.
+#[derive(Debug, Serialize)]
+pub struct PhaseResult {
+    pub warmup: u32,
+    pub ops_per_sample: u64,
+    pub samples_ns: Vec<u64>,
+    pub rss_before_bytes: Option<u64>,
+    pub peak_rss_bytes: Option<u64>,
+    pub hwm_reset: bool,
+    /// Only the JVM runner can attribute allocations to the measuring thread.
+    pub allocated_bytes: Option<u64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Runtime {
+    pub language: &'static str,
+    pub language_version: String,
+    pub framework: String,
+    pub framework_version: String,
+    pub libraries: Ordered<String>,
+    pub threads: Threads,
+    pub dtype: String,
+    pub device: String,
+    pub build: Build,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Threads {
+    pub requested: u32,
+    /// Threads the implementation actually computes with.
+    pub used: u32,
+    /// Thread-count environment variables as the process saw them.
+    #[serde(flatten)]
+    pub env: BTreeMap<String, String>,
+}
+
+/// How the binary was compiled (captured by build.rs).
+#[derive(Debug, Serialize)]
+pub struct Build {
+    pub target: &'static str,
+    pub profile: &'static str,
+    pub opt_level: &'static str,
+    pub debug: &'static str,
+    pub lto: &'static str,
+    pub codegen_units: &'static str,
+    pub rustflags: Vec<&'static str>,
+    pub target_features: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RunResult {
+    pub protocol: u32,
+    pub task: String,
+    #[serde(rename = "impl")]
+    pub implementation: String,
+    pub status: &'static str,
+    pub runtime: Runtime,
+    pub metrics: Ordered<f64>,
+    pub phases: Ordered<PhaseResult>,
+    pub outputs: Ordered<String>,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ErrorResult<'a> {
+    pub protocol: u32,
+    pub task: Option<&'a str>,
+    #[serde(rename = "impl")]
+    pub implementation: Option<&'a str>,
+    pub status: &'static str,
+    pub error: &'a str,
+}

@@ -1,0 +1,64 @@
+//! The registry of (task, impl) pairs this runner implements, and what every
+//! task implementation hands back to `main`.
+
+mod iris_mlp;
+
+use anyhow::{Result, bail};
+
+use crate::data::OutputArray;
+use crate::protocol::{Ordered, PhaseResult, Spec};
+
+/// What a task run produced; `main` writes it to the output directory.
+pub struct TaskReport {
+    /// The library doing the numerical work (a key of the runtime libraries).
+    pub framework: &'static str,
+    pub threads_used: u32,
+    pub phases: Ordered<PhaseResult>,
+    pub metrics: Ordered<f64>,
+    /// Requested outputs, in the order the spec lists them.
+    pub outputs: Vec<(String, OutputArray)>,
+    pub notes: Vec<String>,
+}
+
+/// Runs every phase of the spec and collects the requested outputs.
+pub type TaskFn = fn(&Spec) -> Result<TaskReport>;
+
+const REGISTRY: &[(&str, &str, TaskFn)] = &[
+    ("iris-mlp", "rust/pure", iris_mlp::run_pure),
+];
+
+/// The implementation of `task` named `implementation`.
+pub fn lookup(task: &str, implementation: &str) -> Result<TaskFn> {
+    if let Some(&(_, _, run)) = REGISTRY.iter().find(|(t, i, _)| *t == task && *i == implementation) {
+        return Ok(run);
+    }
+    let impls: Vec<&str> = REGISTRY.iter().filter(|(t, _, _)| *t == task).map(|(_, i, _)| *i).collect();
+    if impls.is_empty() {
+        let mut tasks: Vec<&str> = REGISTRY.iter().map(|(t, _, _)| *t).collect();
+        tasks.dedup();
+        bail!("unknown task '{task}' (this runner implements: {})", tasks.join(", "));
+    }
+    bail!("task '{task}' has no implementation '{implementation}' here (available: {})", impls.join(", "))
+}
+
+/// Maps the spec's phase names onto a task's phase type, rejecting unknown names.
+pub fn parse_phases<P: Copy>(spec: &Spec, known: &[(&'static str, P)]) -> Result<Vec<(&'static str, P)>> {
+    spec.phases
+        .iter()
+        .map(|name| match known.iter().find(|(k, _)| k == name) {
+            Some(&(k, phase)) => Ok((k, phase)),
+            None => bail!("spec phases: unknown phase '{name}' for {} (known: {})",
+                spec.task, known.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ")),
+        })
+        .collect()
+}
+
+/// Rejects requested outputs the task does not produce, before any work is done.
+pub fn check_outputs(spec: &Spec, known: &[&str]) -> Result<()> {
+    for name in &spec.outputs {
+        if !known.contains(&name.as_str()) {
+            bail!("spec outputs: unknown output '{name}' for {} (known: {})", spec.task, known.join(", "));
+        }
+    }
+    Ok(())
+}

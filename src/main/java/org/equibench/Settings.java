@@ -1,0 +1,71 @@
+package org.equibench;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The run's selectors and switches, read from system properties (-D on the Maven command line):
+ * {@code equibench.tasks}, {@code equibench.impls} (comma-separated globs), {@code equibench.scale}
+ * (ci|full), {@code equibench.require} (all: a missing toolchain fails instead of skipping),
+ * {@code equibench.write-goldens} (true: the reference run rewrites data/reference/TASK).
+ */
+public record Settings(Path root, List<Pattern> tasks, List<Pattern> impls, Scale scale, boolean requireAll,
+                       boolean writeGoldens) {
+
+    public static Settings fromSystemProperties() {
+        return new Settings(
+                Path.of(System.getProperty("equibench.root", ".")).toAbsolutePath().normalize(),
+                globs(System.getProperty("equibench.tasks", "*")),
+                globs(System.getProperty("equibench.impls", "*")),
+                Scale.parse(System.getProperty("equibench.scale", "ci")),
+                "all".equalsIgnoreCase(System.getProperty("equibench.require", "")),
+                Boolean.parseBoolean(System.getProperty("equibench.write-goldens", "false")));
+    }
+
+    public boolean selectsTask(String id) {
+        return tasks.stream().anyMatch(p -> p.matcher(id).matches());
+    }
+
+    public boolean selectsImpl(String id) {
+        return impls.stream().anyMatch(p -> p.matcher(id).matches());
+    }
+
+    public Path workDir() {
+        return root.resolve("target/equibench");
+    }
+
+    static List<Pattern> globs(String csv) {
+        return Arrays.stream(csv.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .map(g -> Pattern.compile(Pattern.quote(g).replace("*", "\\E.*\\Q").replace("?", "\\E.\\Q")))
+                .toList();
+    }
+
+    /** How much work a run does: repetitions now, data sizes for later tasks. */
+    public enum Scale {
+        CI(1, 5), FULL(5, 30);
+
+        public final int warmup;
+        public final int repetitions;
+
+        Scale(int warmup, int repetitions) {
+            this.warmup = warmup;
+            this.repetitions = repetitions;
+        }
+
+        public String id() {
+            return name().toLowerCase();
+        }
+
+        static Scale parse(String s) {
+            try {
+                return valueOf(s.trim().toUpperCase());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("equibench.scale must be ci or full, got '" + s + "'");
+            }
+        }
+    }
+}

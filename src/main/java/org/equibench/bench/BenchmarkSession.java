@@ -1,0 +1,88 @@
+package org.equibench.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.equibench.Settings;
+import org.equibench.report.HostInfo;
+import org.equibench.report.MarkdownSummary;
+import org.equibench.report.ResultRow;
+import org.equibench.report.ResultsFile;
+import org.equibench.report.RunInfo;
+import org.equibench.runner.Launchers;
+import org.equibench.runner.provision.PythonVenv;
+import org.equibench.task.Tasks;
+
+/**
+ * One benchmark run: its settings, launchers (so each toolchain is provisioned once), host facts, and
+ * the rows recorded so far. At the end it writes results/&lt;ts&gt;.json, latest.json and latest.md.
+ */
+public final class BenchmarkSession {
+    private static BenchmarkSession current;
+
+    private final Settings settings;
+    private final Launchers launchers;
+    private final String startedAt = Instant.now().toString();
+    private final List<ResultRow> rows = new ArrayList<>();
+    private RunInfo runInfo;
+
+    public BenchmarkSession(Settings settings) {
+        this.settings = settings;
+        this.launchers = new Launchers(settings.root());
+    }
+
+    /** The session of this JVM, created from system properties on first use. */
+    public static synchronized BenchmarkSession current() {
+        if (current == null) {
+            current = new BenchmarkSession(Settings.fromSystemProperties());
+        }
+        return current;
+    }
+
+    /** The current session if one was started; for closing it without creating one. */
+    public static synchronized BenchmarkSession currentIfStarted() {
+        return current;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public Launchers launchers() {
+        return launchers;
+    }
+
+    public synchronized RunInfo runInfo() {
+        if (runInfo == null) {
+            Path python = new PythonVenv(settings.root()).python();
+            runInfo = new RunInfo(startedAt, HostInfo.gitCommit(settings.root()), settings.scale().id(),
+                    HostInfo.collect(settings.root(), python));
+        }
+        return runInfo;
+    }
+
+    public synchronized void record(ResultRow row) {
+        rows.add(row);
+    }
+
+    public synchronized List<ResultRow> rows() {
+        return List.copyOf(rows);
+    }
+
+    /** Writes the results files if any row was recorded; returns the timestamped file, or null. */
+    public synchronized Path writeResults(Path resultsDir) throws IOException {
+        if (rows.isEmpty()) {
+            return null;
+        }
+        ResultsFile results = ResultsFile.of(runInfo(), List.copyOf(rows));
+        Path file = results.write(resultsDir);
+        Path md = resultsDir.resolve("latest.md");
+        Path tmp = Files.createTempFile(resultsDir, "latest", ".md.tmp");
+        Files.writeString(tmp, MarkdownSummary.render(results, Tasks.all()));
+        Files.move(tmp, md, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return file;
+    }
+}

@@ -1,0 +1,143 @@
+package org.equibench.bench;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.equibench.Settings;
+import org.equibench.check.EquivalenceGate;
+import org.equibench.check.GoldenReference;
+import org.equibench.runner.Launcher;
+import org.equibench.runner.RowExecutor;
+import org.equibench.runner.RowRun;
+import org.equibench.runner.RunSpec;
+import org.equibench.task.Implementation;
+import org.equibench.task.PreparedInputs;
+import org.equibench.task.Task;
+
+/**
+ * One task's rows in one run: prepares the shared inputs once, builds the one spec every row gets, runs each
+ * selected implementation in its own process (the reference first), and says what each row is compared to.
+ */
+public final class TaskMatrix {
+    private final Task task;
+    private final BenchmarkSession session;
+    private final Path dir;
+    private final Map<String, RowRun> runs = new LinkedHashMap<>();
+    private final Map<String, String> unavailable = new LinkedHashMap<>();
+    private RunSpec baseSpec;
+
+    public TaskMatrix(Task task, BenchmarkSession session) {
+        this.task = task;
+        this.session = session;
+        this.dir = session.settings().workDir().resolve(task.id());
+    }
+
+    public Task task() {
+        return task;
+    }
+
+    public List<Implementation> selectedImplementations() {
+        return task.implementations().stream().filter(i -> session.settings().selectsImpl(i.id())).toList();
+    }
+
+    /** The spec every row gets (with its own impl id), built from freshly prepared inputs. */
+    public synchronized RunSpec baseSpec() throws IOException {
+        if (baseSpec == null) {
+            Settings s = session.settings();
+            PreparedInputs inputs = task.prepare(s.root(), dir.resolve("inputs"), s.scale());
+            baseSpec = new RunSpec(RunSpec.PROTOCOL_VERSION, task.id(), task.referenceImpl(), "cpu", task.dtype(), 1,
+                    s.scale().warmup, s.scale().repetitions, task.phases(), inputs.files(), inputs.params(), task.outputs());
+        }
+        return baseSpec;
+    }
+
+    /** Runs every selected row once, the reference first so that later rows can be compared to it. */
+    public void runAll() throws IOException {
+        List<Implementation> order = new ArrayList<>(selectedImplementations());
+        order.sort((a, b) -> Boolean.compare(!a.id().equals(task.referenceImpl()), !b.id().equals(task.referenceImpl())));
+        for (Implementation impl : order) {
+            run(impl);
+        }
+    }
+
+    /** The row's run, or empty with {@link #unavailableReason} set when its toolchain is missing. */
+    public synchronized Optional<RowRun> run(Implementation impl) throws IOException {
+        if (runs.containsKey(impl.id())) {
+            return Optional.of(runs.get(impl.id()));
+        }
+        if (unavailable.containsKey(impl.id())) {
+            return Optional.empty();
+        }
+        Launcher launcher = session.launchers().forLanguage(impl.language());
+        Optional<String> why = launcher.unavailableReason();
+        if (why.isPresent()) {
+            unavailable.put(impl.id(), why.get());
+            return Optional.empty();
+        }
+        RunSpec spec = baseSpec().forImplementation(impl.id());
+        RowRun run = RowExecutor.execute(launcher, spec, dir.resolve("rows").resolve(impl.id().replace('/', '_')),
+                task.timeout(session.settings().scale()));
+        runs.put(impl.id(), run);
+        return Optional.of(run);
+    }
+
+    public String unavailableReason(Implementation impl) {
+        return unavailable.get(impl.id());
+    }
+
+    public GoldenReference golden() {
+        return new GoldenReference(session.settings().root().resolve("data/reference"), task.id());
+    }
+
+    public String regenerateCommand() {
+        return "mvn test -Dequibench.tasks=" + task.id() + " -Dequibench.impls=" + task.referenceImpl()
+                + " -Dequibench.write-goldens=true";
+    }
+
+    /**
+     * What a row is compared to: the reference run of this session when it is selected and ran; otherwise
+     * (and always for the reference row itself) the committed golden, if its spec fingerprint is current.
+     */
+    public ReferenceOutputs referenceFor(Implementation impl) throws IOException {
+        if (!impl.id().equals(task.referenceImpl()) && session.settings().selectsImpl(task.referenceImpl())) {
+            Optional<RowRun> ref = run(task.implementation(task.referenceImpl()));
+            if (ref.isPresent() && ref.get().ok()) {
+                return ReferenceOutputs.of(outputsOf(ref.get(), task.referenceImpl()));
+            }
+        }
+        return goldenOutputs();
+    }
+
+    public ReferenceOutputs goldenOutputs() throws IOException {
+        GoldenReference golden = golden();
+        Optional<GoldenReference.Provenance> p = golden.provenance();
+        if (p.isEmpty()) {
+            return ReferenceOutputs.missing("no golden reference in " + golden.dir() + "; create it with: " + regenerateCommand());
+        }
+        String current = baseSpec().fingerprint();
+        if (!current.equals(p.get().specFingerprint())) {
+            return ReferenceOutputs.missing("the golden reference in " + golden.dir() + " was made for spec " + p.get().specFingerprint()
+                    + " but the spec is now " + current + " (inputs, params or outputs changed); regenerate it with: "
+                    + regenerateCommand());
+        }
+        return ReferenceOutputs.of(golden.outputs(p.get()));
+    }
+
+    /** Replaces the golden with the reference row's outputs of this session. */
+    public void writeGolden(RowRun referenceRun) throws IOException {
+        golden().write(task.id(), task.referenceImpl(), baseSpec().fingerprint(), referenceRun.result().runtime(),
+                outputsOf(referenceRun, task.referenceImpl()), regenerateCommand());
+    }
+
+    public static EquivalenceGate.Outputs outputsOf(RowRun run, String label) {
+        Map<String, Path> files = new LinkedHashMap<>();
+        if (run.result() != null && run.result().outputs() != null) {
+            run.result().outputs().keySet().forEach(name -> files.put(name, run.output(name)));
+        }
+        return new EquivalenceGate.Outputs(label, files, run.result() == null ? Map.of() : run.result().metrics());
+    }
+}

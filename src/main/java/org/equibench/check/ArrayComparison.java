@@ -1,0 +1,66 @@
+package org.equibench.check;
+
+import java.util.Arrays;
+import org.equibench.data.NdArray;
+
+/** The distance measures between an output and its reference. Shapes must match; NaN anywhere gives NaN. */
+public final class ArrayComparison {
+    private ArrayComparison() {
+    }
+
+    public static double maxAbsDiff(NdArray actual, NdArray expected) {
+        requireSameShape(actual, expected);
+        double max = 0;
+        for (int i = 0; i < actual.size(); i++) {
+            double d = Math.abs(actual.values()[i] - expected.values()[i]);
+            if (Double.isNaN(d)) {
+                return Double.NaN;
+            }
+            max = Math.max(max, d);
+        }
+        return max;
+    }
+
+    /** max |a - r| / |r|, with |r| floored at the smallest normal double so exact zeros do not divide by zero. */
+    public static double maxRelDiff(NdArray actual, NdArray expected) {
+        requireSameShape(actual, expected);
+        double max = 0;
+        for (int i = 0; i < actual.size(); i++) {
+            double r = expected.values()[i];
+            double d = Math.abs(actual.values()[i] - r) / Math.max(Math.abs(r), Double.MIN_NORMAL);
+            if (Double.isNaN(d)) {
+                return Double.NaN;
+            }
+            max = Math.max(max, d);
+        }
+        return max;
+    }
+
+    public static int labelMismatches(NdArray actual, NdArray expected) {
+        requireSameShape(actual, expected);
+        int n = 0;
+        for (int i = 0; i < actual.size(); i++) {
+            if (actual.values()[i] != expected.values()[i]) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    public static double labelAgreement(NdArray actual, NdArray expected) {
+        return 1.0 - (double) labelMismatches(actual, expected) / actual.size();
+    }
+
+    static void requireSameShape(NdArray actual, NdArray expected) {
+        if (!Arrays.equals(actual.shape(), expected.shape())) {
+            throw new ShapeMismatchException("shape " + actual.shapeText() + " differs from the reference's " + expected.shapeText());
+        }
+    }
+
+    /** Outputs of different shapes cannot be compared at all. */
+    public static final class ShapeMismatchException extends IllegalArgumentException {
+        public ShapeMismatchException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package org.equibench.check;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.equibench.data.NdArray;
+import org.equibench.data.Npy;
+import org.equibench.task.OutputCheck;
+
+/**
+ * Evaluates declared checks on a row's outputs against a reference's. Outputs are .npy files (arrays) or
+ * scalar metrics; a missing or unreadable output fails its check with the reason, it is never skipped.
+ */
+public final class EquivalenceGate {
+    private EquivalenceGate() {
+    }
+
+    /** Where a set of outputs can be found: the files by name, and the scalar metrics. */
+    public record Outputs(String label, Map<String, Path> files, Map<String, Double> metrics) {
+    }
+
+    public static List<CheckOutcome> evaluate(List<OutputCheck> checks, Outputs actual, Outputs reference) {
+        List<CheckOutcome> outcomes = new ArrayList<>();
+        for (OutputCheck check : checks) {
+            outcomes.add(evaluate(check, actual, reference));
+        }
+        return outcomes;
+    }
+
+    static CheckOutcome evaluate(OutputCheck check, Outputs actual, Outputs reference) {
+        try {
+            double value = check.metric() == OutputCheck.Metric.METRIC_ABS_DIFF
+                    ? Math.abs(metric(actual, check.output()) - metric(reference, check.output()))
+                    : measure(check, array(actual, check.output()), array(reference, check.output()));
+            return outcome(check, reference, value, check.accepts(value), null);
+        } catch (IOException | IllegalArgumentException e) {
+            return outcome(check, reference, Double.NaN, false, e.getMessage());
+        }
+    }
+
+    private static double measure(OutputCheck check, NdArray a, NdArray r) {
+        return switch (check.metric()) {
+            case MAX_ABS_DIFF -> ArrayComparison.maxAbsDiff(a, r);
+            case MAX_REL_DIFF -> ArrayComparison.maxRelDiff(a, r);
+            case LABEL_MISMATCHES -> ArrayComparison.labelMismatches(a, r);
+            case LABEL_AGREEMENT -> ArrayComparison.labelAgreement(a, r);
+            case METRIC_ABS_DIFF -> throw new IllegalStateException("scalar metric");
+        };
+    }
+
+    private static NdArray array(Outputs outputs, String name) throws IOException {
+        Path file = outputs.files().get(name);
+        if (file == null) {
+            throw new IllegalArgumentException(outputs.label() + " did not write output '" + name + "'");
+        }
+        return Npy.read(file);
+    }
+
+    private static double metric(Outputs outputs, String name) {
+        Double v = outputs.metrics() == null ? null : outputs.metrics().get(name);
+        if (v == null) {
+            throw new IllegalArgumentException(outputs.label() + " did not report metric '" + name + "'");
+        }
+        return v;
+    }
+
+    private static CheckOutcome outcome(OutputCheck check, Outputs reference, double value, boolean passed, String problem) {
+        return new CheckOutcome(check.output(), reference.label(), check.metric().id, value, check.tolerance(), check.why(),
+                passed, problem);
+    }
+}

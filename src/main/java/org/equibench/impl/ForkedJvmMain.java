@@ -1,0 +1,66 @@
+package org.equibench.impl;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.equibench.data.Json;
+import org.equibench.runner.RunResult;
+import org.equibench.runner.RunSpec;
+
+/**
+ * Entry point of the forked JVM that runs one Java implementation:
+ * {@code java -cp … org.equibench.impl.ForkedJvmMain --spec SPEC --out DIR}. Same protocol as the
+ * Python and Rust runners, so a Java row is measured in a process of its own, with its own JIT and RSS.
+ */
+public final class ForkedJvmMain {
+    private ForkedJvmMain() {
+    }
+
+    public static void main(String[] args) {
+        Path specFile = null;
+        Path out = null;
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--spec" -> specFile = Path.of(args[i + 1]);
+                case "--out" -> out = Path.of(args[i + 1]);
+                default -> fail(null, null, "unknown argument " + args[i]);
+            }
+        }
+        if (specFile == null || out == null) {
+            fail(null, null, "usage: ForkedJvmMain --spec SPEC.json --out DIR");
+        }
+        RunSpec spec = null;
+        try {
+            Files.createDirectories(out);
+            try {
+                spec = Json.read(specFile, RunSpec.class);
+            } catch (IOException e) {
+                fail(null, out, "malformed spec " + specFile + ": " + e.getMessage().lines().findFirst().orElse(""));
+            }
+            if (spec.task() == null || spec.impl() == null || spec.phases() == null || spec.inputs() == null) {
+                fail(spec, out, "malformed spec " + specFile + ": task, impl, phases and inputs are required");
+            }
+            RunSpec s = spec;
+            JavaImplementation impl = JavaImplementations.find(spec.task(), spec.impl())
+                    .orElseThrow(() -> new IllegalArgumentException("no Java implementation " + s.impl() + " for task " + s.task()));
+            JavaRun run = new JavaRun(spec, out);
+            impl.run(run);
+            Json.writeAtomically(out.resolve("result.json"), run.result());
+            System.exit(0);
+        } catch (Exception | LinkageError e) {
+            fail(spec, out, e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    private static void fail(RunSpec spec, Path out, String message) {
+        System.err.println("error: " + message);
+        if (out != null) {
+            try {
+                Json.writeAtomically(out.resolve("result.json"), RunResult.error(spec, message));
+            } catch (IOException ignored) {
+                // the harness reports the missing result.json together with this stderr
+            }
+        }
+        System.exit(1);
+    }
+}

@@ -1,0 +1,97 @@
+package org.equibench.impl;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.equibench.data.NdArray;
+import org.equibench.data.Npy;
+import org.equibench.measure.PhaseMeter;
+import org.equibench.runner.RunResult;
+import org.equibench.runner.RunResult.PhaseSamples;
+import org.equibench.runner.RunSpec;
+
+/** One run of a Java implementation: the spec it got, and what it reports back (phases, outputs, runtime). */
+public final class JavaRun {
+    private final RunSpec spec;
+    private final Path outDir;
+    private final PhaseMeter meter;
+    private final Map<String, PhaseSamples> phases = new LinkedHashMap<>();
+    private final Map<String, Double> metrics = new LinkedHashMap<>();
+    private final Map<String, String> outputs = new LinkedHashMap<>();
+    private final Map<String, Object> runtime = new LinkedHashMap<>();
+    private final Map<String, Object> threads = new LinkedHashMap<>();
+    private final List<String> notes = new ArrayList<>();
+
+    public JavaRun(RunSpec spec, Path outDir) {
+        this.spec = spec;
+        this.outDir = outDir;
+        this.meter = new PhaseMeter(spec.warmup(), spec.repetitions());
+        runtime.put("language", "java");
+        runtime.put("language_version", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        runtime.put("jvm_args", ManagementFactory.getRuntimeMXBean().getInputArguments());
+        runtime.put("dtype", spec.dtype());
+        runtime.put("device", spec.device());
+        threads.put("requested", spec.threads());
+        threads.put("available_processors", Runtime.getRuntime().availableProcessors());
+        for (String env : List.of("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")) {
+            threads.put(env, System.getenv(env));
+        }
+        runtime.put("threads", threads);
+    }
+
+    public RunSpec spec() {
+        return spec;
+    }
+
+    public boolean wants(String phase) {
+        return spec.phases().contains(phase);
+    }
+
+    /** Measures a phase if the spec asks for it. */
+    public void phase(String name, int opsPerSample, PhaseMeter.Body body) throws Exception {
+        if (wants(name)) {
+            phases.put(name, meter.measure(opsPerSample, body));
+        }
+    }
+
+    public void framework(String name, String version) {
+        runtime.put("framework", name);
+        runtime.put("framework_version", version);
+    }
+
+    public void library(String name, String version) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> libs = (Map<String, Object>) runtime.computeIfAbsent("libraries", k -> new LinkedHashMap<>());
+        libs.put(name, version);
+    }
+
+    /** A thread setting as read back from the library itself. */
+    public void threadKnob(String name, Object value) {
+        threads.put(name, value);
+    }
+
+    public void metric(String name, double value) {
+        metrics.put(name, value);
+    }
+
+    public void note(String text) {
+        notes.add(text);
+    }
+
+    /** Writes an output array if the spec asks for it. */
+    public void output(String name, NdArray array) throws java.io.IOException {
+        if (spec.outputs().contains(name)) {
+            String file = name + ".npy";
+            Npy.write(outDir.resolve(file), array);
+            outputs.put(name, file);
+        }
+    }
+
+    public RunResult result() {
+        return new RunResult(RunSpec.PROTOCOL_VERSION, spec.task(), spec.impl(), "ok", null, runtime, metrics, phases,
+                outputs, notes);
+    }
+}

@@ -1,0 +1,91 @@
+package org.equibench.impl.irismlp;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.equibench.data.NdArray;
+import org.equibench.data.Npy;
+import org.equibench.data.NumericCsv;
+import org.equibench.runner.RunSpec;
+
+/**
+ * The iris-mlp inputs as every implementation must see them: CSV rows in the harness's split order,
+ * z-scored with the training mean and population standard deviation. Row-major double arrays.
+ */
+public record IrisData(double[] trainX, int[] trainY, double[] testX, int[] testY) {
+    public static final int FEATURES = 4;
+    public static final int CLASSES = 3;
+    static final List<String> HEADER = List.of("sepal_length", "sepal_width", "petal_length", "petal_width", "species");
+
+    public int trainRows() {
+        return trainY.length;
+    }
+
+    public int testRows() {
+        return testY.length;
+    }
+
+    public static IrisData load(RunSpec spec) throws Exception {
+        NumericCsv csv = NumericCsv.read(Path.of(spec.input("data")), HEADER);
+        int[] labels = csv.labels(FEATURES, CLASSES);
+        long[] split = Npy.read(Path.of(spec.input("split"))).asLongs();
+        if (split.length != csv.rowCount()) {
+            throw new IllegalArgumentException("split has " + split.length + " indices but the CSV has " + csv.rowCount() + " rows");
+        }
+        int nTrain = spec.intParam("n_train");
+        double[] trainX = csv.select(split, 0, nTrain, 0, FEATURES);
+        double[] testX = csv.select(split, nTrain, split.length, 0, FEATURES);
+        int[] trainY = new int[nTrain];
+        int[] testY = new int[split.length - nTrain];
+        for (int i = 0; i < split.length; i++) {
+            int y = labels[(int) split[i]];
+            if (i < nTrain) {
+                trainY[i] = y;
+            } else {
+                testY[i - nTrain] = y;
+            }
+        }
+        standardize(trainX, testX, nTrain);
+        return new IrisData(trainX, trainY, testX, testY);
+    }
+
+    /** z-score both matrices in place with the train mean and population (ddof = 0) standard deviation. */
+    private static void standardize(double[] train, double[] test, int nTrain) {
+        for (int f = 0; f < FEATURES; f++) {
+            double sum = 0;
+            for (int r = 0; r < nTrain; r++) {
+                sum += train[r * FEATURES + f];
+            }
+            double mean = sum / nTrain;
+            double sq = 0;
+            for (int r = 0; r < nTrain; r++) {
+                double d = train[r * FEATURES + f] - mean;
+                sq += d * d;
+            }
+            double std = Math.sqrt(sq / nTrain);
+            for (int r = 0; r < nTrain; r++) {
+                train[r * FEATURES + f] = (train[r * FEATURES + f] - mean) / std;
+            }
+            for (int r = 0; r < test.length / FEATURES; r++) {
+                test[r * FEATURES + f] = (test[r * FEATURES + f] - mean) / std;
+            }
+        }
+    }
+
+    static double[] weights(RunSpec spec, String role) throws java.io.IOException {
+        return Npy.read(Path.of(spec.input(role))).values();
+    }
+
+    NdArray trainMatrix() {
+        return NdArray.f64(trainX, trainRows(), FEATURES);
+    }
+
+    static double accuracy(int[] predicted, int[] actual) {
+        int hits = 0;
+        for (int i = 0; i < actual.length; i++) {
+            if (predicted[i] == actual[i]) {
+                hits++;
+            }
+        }
+        return (double) hits / actual.length;
+    }
+}

@@ -1,0 +1,73 @@
+package org.equibench.impl.irismlp;
+
+import org.equibench.data.NdArray;
+import org.equibench.impl.JavaImplementation;
+import org.equibench.impl.JavaRun;
+import org.equibench.runner.RunSpec;
+
+/** {@code java/pure}: the iris MLP in plain double[] loops ({@link DenseMlp}), no libraries. */
+public final class PureJavaIrisMlp implements JavaImplementation {
+    @Override
+    public String task() {
+        return "iris-mlp";
+    }
+
+    @Override
+    public String id() {
+        return "java/pure";
+    }
+
+    @Override
+    public void run(JavaRun run) throws Exception {
+        RunSpec spec = run.spec();
+        run.framework("plain Java (double[] loops)", System.getProperty("java.version"));
+        IrisData[] loaded = new IrisData[1];
+        run.phase("load", 1, () -> loaded[0] = IrisData.load(spec));
+        IrisData data = loaded[0] != null ? loaded[0] : IrisData.load(spec);
+
+        int hidden = spec.intParam("hidden");
+        int epochs = spec.intParam("epochs");
+        int batch = spec.intParam("batch_size");
+        double lr = spec.doubleParam("learning_rate");
+        double[] w1 = IrisData.weights(spec, "W1");
+        double[] b1 = IrisData.weights(spec, "b1");
+        double[] w2 = IrisData.weights(spec, "W2");
+        double[] b2 = IrisData.weights(spec, "b2");
+        DenseMlp mlp = new DenseMlp(IrisData.FEATURES, hidden, IrisData.CLASSES, batch);
+        double[] lossCurve = new double[epochs];
+        Runnable train = () -> {
+            mlp.setWeights(w1, b1, w2, b2);
+            mlp.train(data.trainX(), data.trainY(), data.trainRows(), epochs, batch, lr, lossCurve);
+        };
+        run.phase("train", 1, train::run);
+        if (!run.wants("train")) {
+            train.run();
+        }
+
+        int[] testPred = new int[data.testRows()];
+        run.phase("infer_single", data.testRows(), () -> {
+            for (int i = 0; i < testPred.length; i++) {
+                testPred[i] = mlp.predictOne(data.testX(), i);
+            }
+        });
+        double[] proba = new double[data.testRows() * IrisData.CLASSES];
+        run.phase("infer_batch", 1, () -> mlp.predictBatch(data.testX(), data.testRows(), proba, testPred));
+        mlp.predictBatch(data.testX(), data.testRows(), proba, testPred);
+        int[] trainPred = new int[data.trainRows()];
+        for (int i = 0; i < trainPred.length; i++) {
+            trainPred[i] = mlp.predictOne(data.trainX(), i);
+        }
+
+        run.metric("train_accuracy", IrisData.accuracy(trainPred, data.trainY()));
+        run.metric("test_accuracy", IrisData.accuracy(testPred, data.testY()));
+        run.output("W1", NdArray.f64(mlp.w1, IrisData.FEATURES, hidden));
+        run.output("b1", NdArray.f64(mlp.b1, hidden));
+        run.output("W2", NdArray.f64(mlp.w2, hidden, IrisData.CLASSES));
+        run.output("b2", NdArray.f64(mlp.b2, IrisData.CLASSES));
+        run.output("loss_curve", NdArray.f64(lossCurve, epochs));
+        run.output("train_x", data.trainMatrix());
+        run.output("train_pred", NdArray.labels(trainPred));
+        run.output("test_pred", NdArray.labels(testPred));
+        run.output("test_proba", NdArray.f64(proba, data.testRows(), IrisData.CLASSES));
+    }
+}

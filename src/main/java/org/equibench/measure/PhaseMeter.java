@@ -1,0 +1,56 @@
+package org.equibench.measure;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import org.equibench.runner.RunResult.PhaseSamples;
+
+/**
+ * The measurement loop of the runner protocol, for implementations running in a forked JVM: warm-up,
+ * reset of the RSS high-water mark, timed repetitions, peak RSS, and the bytes this thread allocated.
+ * It knows nothing about what it measures (JMH's separation of measurement and workload).
+ */
+public final class PhaseMeter {
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    private final int warmup;
+    private final int repetitions;
+
+    public PhaseMeter(int warmup, int repetitions) {
+        if (repetitions < 1) {
+            throw new IllegalArgumentException("repetitions must be >= 1, got " + repetitions);
+        }
+        this.warmup = warmup;
+        this.repetitions = repetitions;
+    }
+
+    /** Work to be measured; may throw, which ends the run as an error. */
+    @FunctionalInterface
+    public interface Body {
+        void run() throws Exception;
+    }
+
+    public PhaseSamples measure(int opsPerSample, Body body) throws Exception {
+        for (int i = 0; i < warmup; i++) {
+            body.run();
+        }
+        boolean reset = ProcMemory.resetHighWaterMark();
+        long rssBefore = ProcMemory.rssBytes();
+        long thread = Thread.currentThread().getId();
+        long allocatedBefore = THREADS.getThreadAllocatedBytes(thread);
+        long[] samples = new long[repetitions]; // primitive, so timing allocates nothing itself
+        for (int i = 0; i < repetitions; i++) {
+            long t0 = System.nanoTime();
+            body.run();
+            samples[i] = System.nanoTime() - t0;
+        }
+        long allocated = THREADS.getThreadAllocatedBytes(thread) - allocatedBefore;
+        long peak = ProcMemory.highWaterMarkBytes();
+        List<Long> sampleList = new ArrayList<>(repetitions);
+        for (long s : samples) {
+            sampleList.add(s);
+        }
+        return new PhaseSamples(warmup, opsPerSample, sampleList, rssBefore, peak, reset, allocated / repetitions);
+    }
+}

@@ -1,0 +1,81 @@
+package org.equibench.report;
+
+import io.qameta.allure.Allure;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.equibench.task.Implementation;
+import org.equibench.task.Task;
+
+/** Puts a row into the Allure report of the running test: labels, parameters and attachments. */
+public final class AllureAttachments {
+    private AllureAttachments() {
+    }
+
+    public static void labels(Task task, Implementation impl) {
+        Allure.epic(task.family());
+        Allure.feature(task.id());
+        Allure.story(impl.id());
+        Allure.parameter("language", impl.language());
+        Allure.parameter("framework", impl.framework());
+        Allure.parameter("dtype", impl.dtype());
+        Allure.parameter("threads", 1);
+        Allure.label("dataset", task.dataset());
+        if (!impl.note().isBlank()) {
+            Allure.description(impl.note());
+        }
+    }
+
+    public static void row(ResultRow row, Path rowDir, List<ResultRow> taskRows, Task task) {
+        attachFile("spec.json", rowDir == null ? null : rowDir.resolve("spec.json"), "application/json", "json");
+        attachFile("result.json", rowDir == null ? null : rowDir.resolve("out/result.json"), "application/json", "json");
+        if (row.equivalence() != null && !row.equivalence().isEmpty()) {
+            Allure.addAttachment("equivalence", "text/html", HtmlTables.equivalence(row.equivalence()), "html");
+        }
+        if (ResultRow.PASSED.equals(row.status())) {
+            Allure.addAttachment("timing and memory", "text/html", HtmlTables.phases(row), "html");
+        }
+        if (row.reason() != null && !row.reason().isBlank()) {
+            Allure.addAttachment("why not measured", "text/plain", row.reason(), "txt");
+        }
+        chart(task, taskRows);
+    }
+
+    public static void chart(Task task, List<ResultRow> taskRows) {
+        try {
+            byte[] png = BarChart.phaseMedians(task.id() + ": median time per phase", taskRows, task.phases());
+            Allure.addAttachment(task.id() + " medians", "image/png", new ByteArrayInputStream(png), "png");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void attachFile(String name, Path file, String type, String ext) {
+        if (file != null && Files.isRegularFile(file)) {
+            try {
+                Allure.addAttachment(name, type, Files.readString(file), ext);
+            } catch (IOException e) {
+                Allure.addAttachment(name, "text/plain", "unreadable: " + e.getMessage(), "txt");
+            }
+        }
+    }
+
+    /** environment.properties: the host facts shown on the report's overview page. */
+    public static void writeEnvironment(Path resultsDir, RunInfo run) throws IOException {
+        Properties p = new Properties();
+        p.setProperty("scale", run.scale());
+        p.setProperty("git_commit", run.gitCommit());
+        for (Map.Entry<String, Object> e : run.host().entrySet()) {
+            p.setProperty(e.getKey(), String.valueOf(e.getValue()));
+        }
+        Files.createDirectories(resultsDir);
+        try (var out = Files.newOutputStream(resultsDir.resolve("environment.properties"))) {
+            p.store(out, "equibench run " + run.startedAt());
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package org.equibench.report;
+
+import org.equibench.task.ReportColumn;
+
+/** Reads the figure a report column asks for out of a row; NaN where the row has none. */
+public final class ColumnValues {
+    private ColumnValues() {
+    }
+
+    public static double value(ReportColumn column, ResultRow row) {
+        if (!ResultRow.PASSED.equals(row.status())) {
+            return Double.NaN;
+        }
+        PhaseStats phase = row.phases() == null ? null : row.phases().get(column.key());
+        return switch (column.source()) {
+            case METRIC_PERCENT -> row.metrics() == null || row.metrics().get(column.key()) == null ? Double.NaN
+                    : row.metrics().get(column.key());
+            case PHASE_MEDIAN_TIME -> phase == null ? Double.NaN : phase.medianNs();
+            case PHASE_PEAK_RSS -> phase == null || phase.peakRssBytes() == null ? Double.NaN : phase.peakRssBytes();
+            case PHASE_RSS_DELTA -> phase == null || phase.rssDeltaBytes() == null ? Double.NaN : phase.rssDeltaBytes();
+            case PHASE_ALLOCATED -> phase == null || phase.allocatedBytes() == null ? Double.NaN : phase.allocatedBytes();
+            case PROCESS_PEAK_RSS -> row.process() == null || row.process().peakRssBytes() < 0 ? Double.NaN
+                    : row.process().peakRssBytes();
+        };
+    }
+
+    public static String format(ReportColumn column, double v) {
+        return switch (column.source()) {
+            case METRIC_PERCENT -> Figures.percent(v);
+            case PHASE_MEDIAN_TIME -> Figures.time(v);
+            default -> Figures.bytes(v);
+        };
+    }
+}

@@ -1,0 +1,117 @@
+package org.equibench.report;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.equibench.check.CheckOutcome;
+import org.equibench.task.ReportColumn;
+import org.equibench.task.Task;
+
+/**
+ * results/latest.md: per task, the seed-style tables (one per {@link ReportColumn#table()}) filled with this
+ * run's figures, each figure with its ratio to the task's baseline row, then the declared tolerances.
+ */
+public final class MarkdownSummary {
+    private MarkdownSummary() {
+    }
+
+    public static String render(ResultsFile results, List<Task> tasks) {
+        StringBuilder md = new StringBuilder();
+        RunInfo run = results.run();
+        md.append("# equibench results\n\n");
+        md.append("Run started ").append(run.startedAt()).append(", scale **").append(run.scale())
+                .append("**, commit `").append(run.gitCommit()).append("`.\n\n");
+        md.append("Host: ");
+        run.host().forEach((k, v) -> md.append(k).append(" `").append(v).append("`; "));
+        md.append("\n\nTimes are medians per operation; a ratio is this row's figure divided by the baseline row's "
+                + "(below 1 = faster or smaller). Only rows that passed the equivalence gate have figures.\n");
+        for (Task task : tasks) {
+            List<ResultRow> rows = results.rows().stream().filter(r -> r.task().equals(task.id())).toList();
+            if (!rows.isEmpty()) {
+                renderTask(md, task, rows);
+            }
+        }
+        return md.toString();
+    }
+
+    private static void renderTask(StringBuilder md, Task task, List<ResultRow> rows) {
+        md.append("\n## ").append(task.id()).append(" — ").append(task.title()).append("\n\n");
+        md.append("- Data: ").append(task.dataset()).append("\n");
+        md.append("- Reference outputs: `").append(task.referenceImpl()).append("`; ratios against `")
+                .append(task.baselineImpl()).append("`\n");
+        md.append("- Rows: ");
+        rows.forEach(r -> md.append("`").append(r.impl()).append("` ").append(r.status()).append(" (")
+                .append(r.dtype()).append(", ").append(r.threads()).append(" thread); "));
+        md.append("\n");
+
+        Optional<ResultRow> baseline = rows.stream().filter(r -> r.impl().equals(task.baselineImpl())).findFirst();
+        Map<String, List<ReportColumn>> tables = new LinkedHashMap<>();
+        task.reportColumns().forEach(c -> tables.computeIfAbsent(c.table(), k -> new ArrayList<>()).add(c));
+        for (var table : tables.entrySet()) {
+            md.append("\n### ").append(table.getKey()).append("\n\n| implementation |");
+            StringBuilder rule = new StringBuilder("|---|");
+            for (ReportColumn c : table.getValue()) {
+                md.append(' ').append(c.title()).append(" |");
+                rule.append("---:|");
+                if (c.ratio()) {
+                    md.append(" × ").append(task.baselineImpl()).append(" |");
+                    rule.append("---:|");
+                }
+            }
+            md.append('\n').append(rule).append('\n');
+            for (ResultRow row : rows) {
+                md.append("| ").append(row.impl()).append(" |");
+                for (ReportColumn c : table.getValue()) {
+                    double v = ColumnValues.value(c, row);
+                    md.append(' ').append(ColumnValues.format(c, v)).append(" |");
+                    if (c.ratio()) {
+                        double base = baseline.map(b -> ColumnValues.value(c, b)).orElse(Double.NaN);
+                        md.append(' ').append(Figures.ratio(v / base)).append(" |");
+                    }
+                }
+                md.append('\n');
+            }
+        }
+        renderEquivalence(md, rows);
+        List<ResultRow> unmeasured = rows.stream().filter(r -> !ResultRow.PASSED.equals(r.status())).toList();
+        if (!unmeasured.isEmpty()) {
+            md.append("\n### Rows without figures\n\n");
+            unmeasured.forEach(r -> md.append("- `").append(r.impl()).append("` **").append(r.status()).append("**: ")
+                    .append(firstLine(r.reason())).append('\n'));
+        }
+        List<ResultRow> noted = rows.stream().filter(r -> r.note() != null && !r.note().isBlank()).toList();
+        if (!noted.isEmpty()) {
+            md.append("\n### Notes\n\n");
+            noted.forEach(r -> md.append("- `").append(r.impl()).append("`: ").append(r.note()).append('\n'));
+        }
+    }
+
+    private static void renderEquivalence(StringBuilder md, List<ResultRow> rows) {
+        Map<String, List<CheckOutcome>> byCheck = new LinkedHashMap<>();
+        for (ResultRow r : rows) {
+            if (r.equivalence() != null) {
+                r.equivalence().forEach(o -> byCheck.computeIfAbsent(o.output() + " " + o.metric() + " " + o.tolerance(),
+                        k -> new ArrayList<>()).add(o));
+            }
+        }
+        if (byCheck.isEmpty()) {
+            return;
+        }
+        md.append("\n### Equivalence checks\n\n| output | metric | tolerance | worst value | rows passed | why this tolerance |\n"
+                + "|---|---|---:|---:|---:|---|\n");
+        for (List<CheckOutcome> outcomes : byCheck.values()) {
+            CheckOutcome first = outcomes.get(0);
+            double worst = outcomes.stream().mapToDouble(CheckOutcome::value).filter(v -> !Double.isNaN(v)).max().orElse(Double.NaN);
+            long passed = outcomes.stream().filter(CheckOutcome::passed).count();
+            md.append("| ").append(first.output()).append(" | ").append(first.metric()).append(" | ")
+                    .append(Figures.number(first.tolerance())).append(" | ").append(Figures.number(worst)).append(" | ")
+                    .append(passed).append("/").append(outcomes.size()).append(" | ").append(first.why()).append(" |\n");
+        }
+    }
+
+    static String firstLine(String s) {
+        return s == null ? "" : s.lines().findFirst().orElse("");
+    }
+}

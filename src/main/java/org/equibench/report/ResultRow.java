@@ -1,0 +1,24 @@
+package org.equibench.report;
+
+import java.util.List;
+import java.util.Map;
+import org.equibench.check.CheckOutcome;
+
+/**
+ * One (task, implementation) row of a results file. Phases and metrics are present only for rows whose
+ * outputs passed the equivalence gate: a timing is never reported for an unverified row.
+ */
+public record ResultRow(String task, String impl, String language, String framework, String dtype, int threads,
+                        String status, String reason, String reference, String dataset, String note,
+                        List<CheckOutcome> equivalence, Map<String, Double> metrics, Map<String, PhaseStats> phases,
+                        ProcessFigures process, Map<String, Object> runtime, Map<String, String> environment) {
+
+    public static final String PASSED = "passed";
+    public static final String FAILED = "failed";
+    public static final String SKIPPED = "skipped";
+    public static final String ERROR = "error";
+
+    /** What the harness measured from outside the runner process. */
+    public record ProcessFigures(long wallNs, long peakRssBytes) {
+    }
+}

@@ -1,0 +1,68 @@
+package org.equibench.runner;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Java rows run in a forked JVM (same JDK as the harness), never inside the test JVM. */
+public final class JavaForkLauncher implements Launcher {
+    static final String MAIN_CLASS = "org.equibench.impl.ForkedJvmMain";
+    private final Path root;
+
+    public JavaForkLauncher(Path root) {
+        this.root = root;
+    }
+
+    @Override
+    public String language() {
+        return "java";
+    }
+
+    @Override
+    public Optional<String> unavailableReason() {
+        return Optional.empty();
+    }
+
+    @Override
+    public Path workingDirectory() {
+        return root;
+    }
+
+    @Override
+    public List<String> command(RunSpec spec, Path specFile, Path outDir) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // Serial GC: the fewest JVM helper threads, closest to "single-threaded" for a tiny heap.
+        cmd.add("-XX:+UseSerialGC");
+        cmd.add("-Dai.djl.offline=true");
+        cmd.add("-Dai.djl.pytorch.num_threads=" + spec.threads());
+        cmd.add("-Dai.djl.pytorch.num_interop_threads=" + spec.threads());
+        cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+        cmd.add("-cp");
+        cmd.add(classpath());
+        cmd.add(MAIN_CLASS);
+        cmd.add("--spec");
+        cmd.add(specFile.toString());
+        cmd.add("--out");
+        cmd.add(outDir.toString());
+        return cmd;
+    }
+
+    /** target/classes plus the runtime dependencies Maven listed; the test JVM's own classpath otherwise. */
+    private String classpath() {
+        Path listed = root.resolve("target/runner-classpath.txt");
+        Path classes = root.resolve("target/classes");
+        if (Files.isRegularFile(listed) && Files.isDirectory(classes)) {
+            try {
+                return classes + java.io.File.pathSeparator + Files.readString(listed).trim();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return System.getProperty("java.class.path");
+    }
+}

@@ -1,0 +1,24 @@
+package org.equibench.runner;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** One launcher per language for the whole run, so provisioning happens once. */
+public final class Launchers {
+    private final Map<String, Launcher> byLanguage = new ConcurrentHashMap<>();
+    private final Path root;
+
+    public Launchers(Path root) {
+        this.root = root;
+    }
+
+    public Launcher forLanguage(String language) {
+        return byLanguage.computeIfAbsent(language, lang -> switch (lang) {
+            case "java" -> new JavaForkLauncher(root);
+            case "python" -> new PythonLauncher(root);
+            case "rust" -> new RustLauncher(root);
+            default -> throw new IllegalArgumentException("no launcher for language " + lang);
+        });
+    }
+}

@@ -1,0 +1,133 @@
+package org.equibench.runner;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.equibench.data.Json;
+import org.equibench.measure.ProcessSampler;
+import org.equibench.runner.provision.Commands;
+
+/**
+ * Starts one runner process and turns whatever happens — success, crash, hang, garbage output — into a
+ * {@link RowRun}. Nothing a runner does can throw out of here, so one bad row never stops the others.
+ */
+public final class RowExecutor {
+    private static final int STDERR_TAIL_CHARS = 2000;
+    private static final long SAMPLE_INTERVAL_MS = 10;
+
+    private RowExecutor() {
+    }
+
+    public static RowRun execute(Launcher launcher, RunSpec spec, Path rowDir, Duration timeout) {
+        return execute(launcher.command(spec, rowDir.resolve("spec.json"), rowDir.resolve("out")),
+                launcher.workingDirectory(), spec, rowDir, timeout);
+    }
+
+    /** Runs an explicit command line; used by launchers and by tests that need a misbehaving runner. */
+    public static RowRun execute(List<String> command, Path workDir, RunSpec spec, Path rowDir, Duration timeout) {
+        String row = spec.task() + " " + spec.impl();
+        Path out = rowDir.resolve("out");
+        Path stderr = rowDir.resolve("stderr.txt");
+        try {
+            deleteRecursively(out);
+            Files.createDirectories(out);
+            Json.writeAtomically(rowDir.resolve("spec.json"), spec);
+        } catch (IOException e) {
+            return failed(spec, out, row + ": cannot prepare " + rowDir + ": " + e.getMessage(), -1, 0, -1, "", List.of());
+        }
+        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
+                .redirectOutput(rowDir.resolve("stdout.txt").toFile())
+                .redirectError(stderr.toFile());
+        pb.environment().putAll(ThreadKnobs.environment(spec.threads()));
+        long t0 = System.nanoTime();
+        Process process;
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            return failed(spec, out, row + ": cannot start runner " + command.get(0) + ": " + e.getMessage(), -1, 0, -1, "", List.of());
+        }
+        boolean finished;
+        try (ProcessSampler sampler = ProcessSampler.start(process.pid(), SAMPLE_INTERVAL_MS)) {
+            try {
+                finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                finished = false;
+            }
+            long wall = System.nanoTime() - t0;
+            if (!finished) {
+                killTree(process);
+            }
+            sampler.close();
+            String tail = Commands.tail(stderr, STDERR_TAIL_CHARS);
+            if (!finished) {
+                return failed(spec, out, row + ": runner timed out after " + timeout.toSeconds() + " s and was killed"
+                        + stderrSuffix(tail), -1, wall, sampler.peakRssBytes(), tail, sampler.samples());
+            }
+            return readResult(spec, row, out, process.exitValue(), wall, sampler, tail);
+        }
+    }
+
+    private static RowRun readResult(RunSpec spec, String row, Path out, int exit, long wall, ProcessSampler sampler, String tail) {
+        Path resultFile = out.resolve("result.json");
+        RunResult result = null;
+        String parseProblem = null;
+        if (!Files.isRegularFile(resultFile)) {
+            parseProblem = "no result.json written";
+        } else {
+            try {
+                result = Json.read(resultFile, RunResult.class);
+            } catch (IOException e) {
+                parseProblem = "malformed result.json: " + e.getMessage().lines().findFirst().orElse("");
+            }
+        }
+        String error = null;
+        if (exit != 0) {
+            String reported = result != null && result.error() != null ? ": " + result.error() : "";
+            error = row + ": runner exited with code " + exit + reported;
+        } else if (parseProblem != null) {
+            error = row + ": " + parseProblem;
+        } else if (!result.ok()) {
+            error = row + ": runner reported status '" + result.status() + "'" + (result.error() == null ? "" : ": " + result.error());
+        } else if (!spec.task().equals(result.task()) || !spec.impl().equals(result.impl())) {
+            error = row + ": result.json is for " + result.task() + " " + result.impl();
+        }
+        if (error != null) {
+            return failed(spec, out, error + stderrSuffix(tail), exit, wall, sampler.peakRssBytes(), tail, sampler.samples());
+        }
+        return new RowRun(spec, result, null, exit, wall, sampler.peakRssBytes(), tail, out, sampler.samples());
+    }
+
+    private static RowRun failed(RunSpec spec, Path out, String message, int exit, long wall, long peak, String tail,
+                                 List<ProcessSampler.Sample> timeline) {
+        return new RowRun(spec, null, message, exit, wall, peak, tail, out, timeline);
+    }
+
+    private static String stderrSuffix(String tail) {
+        return tail.isBlank() ? "" : "\n--- runner stderr (tail) ---\n" + tail.strip();
+    }
+
+    private static void killTree(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package org.equibench.runner;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.equibench.measure.ProcessSampler.Sample;
+
+/**
+ * One runner process, seen from the harness: the result it reported (or why there is none), and what the
+ * parent measured itself (wall time, peak RSS, resource timeline, stderr tail).
+ */
+public record RowRun(
+        RunSpec spec,
+        RunResult result,
+        String error,
+        int exitCode,
+        long wallNs,
+        long peakRssBytes,
+        String stderrTail,
+        Path outDir,
+        List<Sample> timeline) {
+
+    public boolean ok() {
+        return error == null && result != null && result.ok();
+    }
+
+    public Path output(String name) {
+        String file = result == null || result.outputs() == null ? null : result.outputs().get(name);
+        return file == null ? null : outDir.resolve(file);
+    }
+}

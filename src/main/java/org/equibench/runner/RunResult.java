@@ -1,0 +1,38 @@
+package org.equibench.runner;
+
+import java.util.List;
+import java.util.Map;
+
+/** What a runner reports back: the result.json of the runner protocol. */
+public record RunResult(
+        int protocol,
+        String task,
+        String impl,
+        String status,
+        String error,
+        Map<String, Object> runtime,
+        Map<String, Double> metrics,
+        Map<String, PhaseSamples> phases,
+        Map<String, String> outputs,
+        List<String> notes) {
+
+    public boolean ok() {
+        return "ok".equals(status);
+    }
+
+    public static RunResult error(RunSpec spec, String message) {
+        return new RunResult(RunSpec.PROTOCOL_VERSION, spec == null ? null : spec.task(), spec == null ? null : spec.impl(),
+                "error", message, null, null, null, null, null);
+    }
+
+    /** Raw samples of one phase; statistics are computed by the harness, not the runner. */
+    public record PhaseSamples(
+            int warmup,
+            int opsPerSample,
+            List<Long> samplesNs,
+            Long rssBeforeBytes,
+            Long peakRssBytes,
+            Boolean hwmReset,
+            Long allocatedBytes) {
+    }
+}

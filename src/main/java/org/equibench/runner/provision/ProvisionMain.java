@@ -1,0 +1,30 @@
+package org.equibench.runner.provision;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Run by the Maven build (process-test-classes) so that `mvn test` provisions the Python venv and the Rust
+ * runner itself. A missing toolchain only warns here, unless -Dequibench.require=all: then it fails the build.
+ */
+public final class ProvisionMain {
+    private ProvisionMain() {
+    }
+
+    public static void main(String[] args) {
+        Path root = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
+        boolean requireAll = "all".equalsIgnoreCase(System.getProperty("equibench.require", ""));
+        Optional<String> python = new PythonVenv(root).ensure();
+        report("python", python);
+        Optional<String> rust = new RustBuild(root).ensure();
+        report("rust", rust);
+        if (requireAll && (python.isPresent() || rust.isPresent())) {
+            System.err.println("[equibench] equibench.require=all and a toolchain is missing: failing the build");
+            System.exit(1);
+        }
+    }
+
+    private static void report(String language, Optional<String> problem) {
+        System.out.println("[equibench] " + language + " runner: " + problem.map(p -> "UNAVAILABLE — " + p).orElse("ready"));
+    }
+}

@@ -1,0 +1,144 @@
+package org.equibench.task;
+
+import static org.equibench.task.ReportColumn.Source.PHASE_ALLOCATED;
+import static org.equibench.task.ReportColumn.Source.PHASE_PEAK_RSS;
+import static org.equibench.task.ReportColumn.Source.PHASE_RSS_DELTA;
+import static org.equibench.task.ReportColumn.Source.PROCESS_PEAK_RSS;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.equibench.Settings.Scale;
+import org.equibench.data.InputFiles;
+import org.equibench.data.NdArray;
+import org.equibench.data.SeededGenerators;
+import org.equibench.runner.RunSpec.InputFile;
+
+/**
+ * The seed-000 benchmark: a 4-8-3 ReLU/softmax MLP on Iris, trained by plain SGD in f64 from shared initial
+ * weights, in a fixed batch order. Every row computes the same arithmetic, so outputs agree to round-off.
+ */
+public final class IrisMlpTask implements Task {
+    static final long SEED = 42;
+    static final int ROWS = 150;
+    static final int FEATURES = 4;
+    static final int HIDDEN = 8;
+    static final int CLASSES = 3;
+    static final int TRAIN_ROWS = 120;
+
+    private static final String SAME_ALGORITHM =
+            "same f64 arithmetic; only summation order differs (BLAS vs loops), amplified over 4,000 SGD steps";
+
+    @Override
+    public String id() {
+        return "iris-mlp";
+    }
+
+    @Override
+    public String family() {
+        return "seed-000 MLP";
+    }
+
+    @Override
+    public String title() {
+        return "4-8-3 MLP on Iris, 1000 epochs of plain SGD (f64)";
+    }
+
+    @Override
+    public String dataset() {
+        return "real: Iris, 150 rows (scikit-learn 1.9.1's bundled copy, data/raw/iris.csv)";
+    }
+
+    @Override
+    public List<Implementation> implementations() {
+        return List.of(
+                Implementation.of("rust/pure", "Rust + ndarray storage, hand-written loops, no BLAS", "f64"),
+                Implementation.of("java/pure", "plain Java double[] loops", "f64"),
+                Implementation.of("java/djl", "DJL 0.35.1 NDArray on PyTorch engine", "f64"),
+                Implementation.of("python/numpy", "NumPy", "f64"),
+                Implementation.of("python/sklearn", "scikit-learn MLPClassifier", "f64")
+                        .withNote("configured as plain SGD: momentum 0, no Nesterov, alpha 0, no shuffle, "
+                                + "no early stop, injected initial weights (not scikit-learn's defaults)"));
+    }
+
+    @Override
+    public String referenceImpl() {
+        return "python/numpy";
+    }
+
+    @Override
+    public String baselineImpl() {
+        return "rust/pure";
+    }
+
+    @Override
+    public String dtype() {
+        return "f64";
+    }
+
+    @Override
+    public List<String> phases() {
+        return List.of("load", "train", "infer_single", "infer_batch");
+    }
+
+    @Override
+    public List<String> outputs() {
+        return List.of("W1", "b1", "W2", "b2", "loss_curve", "train_x", "train_pred", "test_pred", "test_proba");
+    }
+
+    @Override
+    public List<OutputCheck> checks(Implementation impl) {
+        return List.of(
+                OutputCheck.maxAbs("train_x", 1e-12, "same CSV, split and z-score; only the order of the mean/std sums differs"),
+                OutputCheck.maxAbs("W1", 1e-9, SAME_ALGORITHM),
+                OutputCheck.maxAbs("b1", 1e-9, SAME_ALGORITHM),
+                OutputCheck.maxAbs("W2", 1e-9, SAME_ALGORITHM),
+                OutputCheck.maxAbs("b2", 1e-9, SAME_ALGORITHM),
+                OutputCheck.maxAbs("loss_curve", 1e-9, SAME_ALGORITHM),
+                OutputCheck.maxAbs("test_proba", 1e-9, SAME_ALGORITHM),
+                OutputCheck.sameLabels("train_pred", "identical weights up to round-off give identical classes"),
+                OutputCheck.sameLabels("test_pred", "identical weights up to round-off give identical classes"));
+    }
+
+    @Override
+    public PreparedInputs prepare(Path root, Path dir, Scale scale) throws IOException {
+        Map<String, InputFile> files = new LinkedHashMap<>();
+        files.put("data", InputFiles.describe(root.resolve("data/raw/iris.csv"), "csv"));
+        files.put("split", InputFiles.write(dir.resolve("split.npy"), NdArray.labels(SeededGenerators.permutation(ROWS, SEED))));
+        // fan-in uniform init U(±sqrt(6/fan_in)); both matrices from one generator, W1 first.
+        SplittableRandom rng = new SplittableRandom(SEED);
+        double[] w1 = SeededGenerators.uniform(rng, FEATURES * HIDDEN, Math.sqrt(6.0 / FEATURES));
+        double[] w2 = SeededGenerators.uniform(rng, HIDDEN * CLASSES, Math.sqrt(6.0 / HIDDEN));
+        files.put("W1", InputFiles.write(dir.resolve("W1.npy"), NdArray.f64(w1, FEATURES, HIDDEN)));
+        files.put("b1", InputFiles.write(dir.resolve("b1.npy"), NdArray.f64(new double[HIDDEN], HIDDEN)));
+        files.put("W2", InputFiles.write(dir.resolve("W2.npy"), NdArray.f64(w2, HIDDEN, CLASSES)));
+        files.put("b2", InputFiles.write(dir.resolve("b2.npy"), NdArray.f64(new double[CLASSES], CLASSES)));
+
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("epochs", 1000);
+        params.put("batch_size", 32);
+        params.put("learning_rate", 0.01);
+        params.put("hidden", HIDDEN);
+        params.put("n_train", TRAIN_ROWS);
+        return new PreparedInputs(files, params);
+    }
+
+    @Override
+    public List<ReportColumn> reportColumns() {
+        return List.of(
+                ReportColumn.percent("Accuracy", "Train", "train_accuracy"),
+                ReportColumn.percent("Accuracy", "Test", "test_accuracy"),
+                ReportColumn.time("Training time", "1000 epochs", "train"),
+                ReportColumn.time("Inference time", "single sample", "infer_single"),
+                ReportColumn.time("Inference time", "batch of 30", "infer_batch"),
+                ReportColumn.memory("Memory", "training peak RSS", PHASE_PEAK_RSS, "train"),
+                ReportColumn.memory("Memory", "training RSS growth", PHASE_RSS_DELTA, "train"),
+                ReportColumn.memory("Memory", "inference peak RSS", PHASE_PEAK_RSS, "infer_batch"),
+                ReportColumn.memory("Memory", "process peak RSS", PROCESS_PEAK_RSS, ""),
+                ReportColumn.memory("Memory", "JVM bytes allocated per training", PHASE_ALLOCATED, "train"),
+                ReportColumn.time("Data loading", "CSV → normalized arrays", "load"));
+    }
+}

@@ -1,0 +1,44 @@
+package org.equibench.task;
+
+/**
+ * One declared equivalence condition: an output (array or metric), how it is compared with the reference,
+ * the tolerance, and the one-line reason for that tolerance, which is shown in every report.
+ */
+public record OutputCheck(String output, Metric metric, double tolerance, String why) {
+
+    public enum Metric {
+        /** max |a - r| over all elements ≤ tolerance */
+        MAX_ABS_DIFF("max_abs_diff"),
+        /** max |a - r| / max(|r|, tiny) ≤ tolerance */
+        MAX_REL_DIFF("max_rel_diff"),
+        /** labels identical element by element (tolerance is the allowed number of mismatches, normally 0) */
+        LABEL_MISMATCHES("label_mismatches"),
+        /** fraction of equal labels ≥ tolerance */
+        LABEL_AGREEMENT("label_agreement"),
+        /** |metric(a) - metric(r)| ≤ tolerance, for scalar metrics such as accuracy */
+        METRIC_ABS_DIFF("metric_abs_diff");
+
+        public final String id;
+
+        Metric(String id) {
+            this.id = id;
+        }
+    }
+
+    public static OutputCheck maxAbs(String output, double tolerance, String why) {
+        return new OutputCheck(output, Metric.MAX_ABS_DIFF, tolerance, why);
+    }
+
+    public static OutputCheck maxRel(String output, double tolerance, String why) {
+        return new OutputCheck(output, Metric.MAX_REL_DIFF, tolerance, why);
+    }
+
+    public static OutputCheck sameLabels(String output, String why) {
+        return new OutputCheck(output, Metric.LABEL_MISMATCHES, 0, why);
+    }
+
+    /** Whether a measured value satisfies this check (a NaN never does). */
+    public boolean accepts(double value) {
+        return metric == Metric.LABEL_AGREEMENT ? value >= tolerance : value <= tolerance;
+    }
+}

@@ -1,0 +1,54 @@
+package org.equibench.task;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.equibench.Settings.Scale;
+
+/**
+ * Everything the harness knows about one benchmark task, and the only place it knows it: what identical
+ * means (inputs, hyperparameters, outputs, tolerances with reasons), its rows and its phases.
+ */
+public interface Task {
+    String id();
+
+    /** Allure epic: the task family, e.g. "seed-000 MLP" or "classical ML". */
+    String family();
+
+    String title();
+
+    /** What the data is, said honestly: real and where from, or a generated stand-in. */
+    String dataset();
+
+    List<Implementation> implementations();
+
+    /** The implementation whose outputs define "correct" and whose outputs are kept as goldens. */
+    String referenceImpl();
+
+    /** The row every ratio in the summary tables is taken against. */
+    String baselineImpl();
+
+    String dtype();
+
+    List<String> phases();
+
+    List<String> outputs();
+
+    /** The checks a row must pass against the reference; may depend on the row (algorithm-level rows). */
+    List<OutputCheck> checks(Implementation impl);
+
+    /** Writes the shared inputs (split, initial weights, generated data) under dir and describes them. */
+    PreparedInputs prepare(Path root, Path dir, Scale scale) throws IOException;
+
+    List<ReportColumn> reportColumns();
+
+    default Duration timeout(Scale scale) {
+        return Duration.ofMinutes(scale == Scale.FULL ? 20 : 5);
+    }
+
+    default Implementation implementation(String id) {
+        return implementations().stream().filter(i -> i.id().equals(id)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("task " + id() + " has no implementation " + id));
+    }
+}

@@ -1,0 +1,15 @@
+package org.equibench.task;
+
+import java.util.List;
+
+/** Every task the harness knows. Add a new task here (and a test class and runner modules). */
+public final class Tasks {
+    private static final List<Task> ALL = List.of(new IrisMlpTask());
+
+    private Tasks() {
+    }
+
+    public static List<Task> all() {
+        return ALL;
+    }
+}

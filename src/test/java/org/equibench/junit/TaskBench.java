@@ -1,0 +1,114 @@
+package org.equibench.junit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.equibench.bench.BenchmarkSession;
+import org.equibench.bench.ReferenceOutputs;
+import org.equibench.bench.RowJudge;
+import org.equibench.bench.TaskMatrix;
+import org.equibench.check.EquivalenceAssert;
+import org.equibench.check.GoldenReference;
+import org.equibench.report.AllureAttachments;
+import org.equibench.report.ResultRow;
+import org.equibench.runner.RowRun;
+import org.equibench.task.Implementation;
+import org.equibench.task.Task;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A task's rows inside JUnit: runs them (via {@link TaskMatrix}), judges each against the reference, records
+ * the row, reports it to Allure, and turns the verdict into a test outcome (skip, error, failure or pass).
+ */
+public final class TaskBench {
+    private final Task task;
+    private final BenchmarkSession session;
+    private final TaskMatrix matrix;
+    private final Map<String, ResultRow> judged = new LinkedHashMap<>();
+
+    TaskBench(Task task, BenchmarkSession session) {
+        this.task = task;
+        this.session = session;
+        this.matrix = new TaskMatrix(task, session);
+    }
+
+    public Task task() {
+        return task;
+    }
+
+    /** Runs every selected row, then (with equibench.write-goldens) refreshes the golden, then judges all rows. */
+    void runAll() throws IOException {
+        matrix.runAll();
+        if (session.settings().writeGoldens()) {
+            Optional<RowRun> ref = matrix.run(task.implementation(task.referenceImpl()));
+            if (ref.isEmpty() || !ref.get().ok()) {
+                throw new IllegalStateException("cannot write goldens: the reference row " + task.referenceImpl() + " did not run: "
+                        + ref.map(RowRun::error).orElse(matrix.unavailableReason(task.implementation(task.referenceImpl()))));
+            }
+            matrix.writeGolden(ref.get());
+        }
+        for (Implementation impl : matrix.selectedImplementations()) {
+            judged.put(impl.id(), judge(impl));
+        }
+    }
+
+    private ResultRow judge(Implementation impl) throws IOException {
+        Optional<RowRun> run = matrix.run(impl);
+        if (run.isEmpty()) {
+            return RowJudge.skipped(task, impl, matrix.unavailableReason(impl));
+        }
+        // The reference row is itself checked against the committed golden.
+        ReferenceOutputs reference = impl.id().equals(task.referenceImpl()) ? matrix.goldenOutputs() : matrix.referenceFor(impl);
+        return RowJudge.judge(task, impl, run.get(), reference);
+    }
+
+    public List<ResultRow> rows() {
+        return List.copyOf(judged.values());
+    }
+
+    /** The row test: equivalence first; only a row that passed it has its timings recorded. */
+    public void verifyThenMeasure(Implementation impl) {
+        ResultRow row = judged.get(impl.id());
+        AllureAttachments.labels(task, impl);
+        session.record(row);
+        Optional<RowRun> run;
+        try {
+            run = matrix.run(impl);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        AllureAttachments.row(row, run.map(r -> r.outDir().getParent()).orElse(null), rows(), task);
+        switch (row.status()) {
+            case ResultRow.SKIPPED -> {
+                if (session.settings().requireAll()) {
+                    fail(task.id() + " " + impl.id() + " cannot run and equibench.require=all: " + row.reason());
+                }
+                Assumptions.abort(task.id() + " " + impl.id() + " skipped: " + row.reason());
+            }
+            case ResultRow.ERROR -> fail(row.reason());
+            default -> EquivalenceAssert.assertThat(row.equivalence()).as("%s %s", task.id(), impl.id()).allPassed();
+        }
+    }
+
+    /** The committed golden exists and was made from the current spec. */
+    public void assertGoldenCurrent() throws IOException {
+        ReferenceOutputs golden = matrix.goldenOutputs();
+        assertThat(golden.unavailable()).as("golden reference of %s", task.id()).isNull();
+        GoldenReference.Provenance p = matrix.golden().provenance().orElseThrow();
+        assertThat(p.outputs().keySet()).as("outputs kept in the golden of %s", task.id())
+                .containsExactlyInAnyOrderElementsOf(task.outputs());
+    }
+
+    /** Attaches the task's chart and checks every selected row produced a row record. */
+    public void summarize() {
+        AllureAttachments.chart(task, rows());
+        assertThat(judged.keySet()).as("rows of %s", task.id())
+                .containsExactlyElementsOf(matrix.selectedImplementations().stream().map(Implementation::id).toList());
+    }
+}
