@@ -72,8 +72,11 @@ def _parse_row(cells: list[str], columns: list[str], where: str, class_index: in
     return values
 
 
-def read_npy(path: Path, dtype: str, shape: tuple[int, ...]) -> np.ndarray:
-    """A .npy array of exactly this dtype (such as '<f8') and shape; float arrays must be finite."""
+def read_npy(path: Path, dtype: str, shape: tuple[int | None, ...]) -> np.ndarray:
+    """A .npy array of exactly this dtype (such as '<f8') and shape; float arrays must be finite.
+
+    A None in `shape` accepts any length along that axis (for data whose size the spec leaves open).
+    """
     try:
         array = np.load(path, allow_pickle=False)
     except FileNotFoundError:
@@ -82,9 +85,18 @@ def read_npy(path: Path, dtype: str, shape: tuple[int, ...]) -> np.ndarray:
         raise RunnerError(f"{path.name}: not a readable .npy file: {e}") from None
     if not isinstance(array, np.ndarray):
         raise RunnerError(f"{path.name}: expected a single .npy array, found an .npz archive")
-    if array.dtype != np.dtype(dtype) or array.shape != shape:
-        raise RunnerError(f"{path.name}: expected {dtype} of shape {shape}, "
+    shape_matches = array.ndim == len(shape) and all(want in (None, got) for want, got in zip(shape, array.shape))
+    if array.dtype != np.dtype(dtype) or not shape_matches:
+        raise RunnerError(f"{path.name}: expected {dtype} of shape {str(shape).replace('None', 'n')}, "
                           f"found {array.dtype.str} of shape {array.shape}")
     if array.dtype.kind == "f" and not np.isfinite(array).all():
         raise RunnerError(f"{path.name}: contains NaN or infinite values")
     return array
+
+
+def read_split(path: Path, n_rows: int) -> np.ndarray:
+    """The harness's row order: an <i8 permutation of 0..n_rows-1."""
+    split = read_npy(path, "<i8", (n_rows,))
+    if not np.array_equal(np.sort(split), np.arange(n_rows)):
+        raise RunnerError(f"{path.name}: not a permutation of 0..{n_rows - 1}")
+    return split

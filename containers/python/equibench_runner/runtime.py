@@ -17,7 +17,7 @@ LIBRARIES = ("numpy", "scipy", "scikit-learn", "threadpoolctl", "joblib")
 THREAD_ENV = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 
 
-def manifest(spec: Spec, framework: str) -> dict[str, Any]:
+def manifest(spec: Spec, framework: str, hyperparameters: dict[str, Any] | None = None) -> dict[str, Any]:
     """Call it inside the thread limits and after the phases: threadpoolctl only sees libraries loaded by then."""
     return {
         "language": "python",
@@ -25,6 +25,7 @@ def manifest(spec: Spec, framework: str) -> dict[str, Any]:
         "framework": framework,
         "framework_version": _version(framework),
         "libraries": {name: _version(name) for name in LIBRARIES},
+        **({"hyperparameters": hyperparameters} if hyperparameters is not None else {}),
         "threads": threads(spec.threads),
         "blas": blas(),
         "dtype": spec.dtype,

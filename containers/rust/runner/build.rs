@@ -74,8 +74,7 @@ fn rustc_version() -> String {
 /// versions are locked, "name version"). A full TOML parser is not needed for
 /// this fixed, machine-written layout.
 fn direct_dependency_versions(lock_path: &Path, package: &str) -> Vec<(String, String)> {
-    let text = fs::read_to_string(lock_path)
-        .unwrap_or_else(|e| panic!("read {}: {e}", lock_path.display()));
+    let text = fs::read_to_string(lock_path).unwrap_or_else(|e| panic!("read {}: {e}", lock_path.display()));
 
     struct Entry {
         name: String,

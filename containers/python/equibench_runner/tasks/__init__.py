@@ -5,10 +5,16 @@ from __future__ import annotations
 from ..protocol import RunnerError, Spec
 from .base import Results, Task
 from .iris_mlp import NumpyIrisMlp, SklearnIrisMlp
+from .kmeans_blobs import SklearnKmeansBlobs
+from .linreg_california import SklearnLinregCalifornia
+from .svm_digits import SklearnSvmDigits
 
 IMPLEMENTATIONS: dict[tuple[str, str], type[Task]] = {
     ("iris-mlp", "python/numpy"): NumpyIrisMlp,
     ("iris-mlp", "python/sklearn"): SklearnIrisMlp,
+    ("linreg-california", "python/sklearn"): SklearnLinregCalifornia,
+    ("svm-digits", "python/sklearn"): SklearnSvmDigits,
+    ("kmeans-blobs", "python/sklearn"): SklearnKmeansBlobs,
 }
 
 __all__ = ["IMPLEMENTATIONS", "Results", "Task", "create"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -39,6 +40,11 @@ class Task(ABC):
     def ops_per_sample(self, phase: str) -> int:
         """How many operations one timed sample of this phase performs; asked after the phases before it ran."""
         return 1
+
+    def hyperparameters(self) -> dict[str, Any] | None:
+        """The model's parameters as its library reports them, JSON-safe, for the runtime manifest; asked after
+        all phases. None leaves them out (tasks whose parameters are all in the spec already)."""
+        return None
 
     @abstractmethod
     def results(self) -> Results:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..data import read_npy, read_numeric_csv
+from ..data import read_npy, read_numeric_csv, read_split
 from ..protocol import RunnerError, Spec
 from .base import Results, Task
 
@@ -76,9 +76,7 @@ def load_dataset(spec: Spec, n_train: int) -> Dataset:
     data_path, split_path = spec.inputs["data"].path, spec.inputs["split"].path
     table = read_numeric_csv(data_path, COLUMNS, class_column="species", classes=range(N_CLASSES))
     n_rows = len(table)
-    split = read_npy(split_path, "<i8", (n_rows,))
-    if not np.array_equal(np.sort(split), np.arange(n_rows)):
-        raise RunnerError(f"{split_path.name}: not a permutation of 0..{n_rows - 1}")
+    split = read_split(split_path, n_rows)
     if n_train >= n_rows:
         raise RunnerError(f"spec: params.n_train is {n_train}, but {data_path.name} has only {n_rows} rows")
     x, y = table[:, :N_FEATURES], table[:, N_FEATURES].astype(np.int64)

@@ -40,7 +40,10 @@ pub fn read_csv(path: &Path, schema: &CsvSchema) -> Result<Table> {
     let ncols = schema.columns.len();
     let label_col = match schema.label {
         Some(name) => Some(
-            schema.columns.iter().position(|c| *c == name)
+            schema
+                .columns
+                .iter()
+                .position(|c| *c == name)
                 .ok_or_else(|| anyhow!("CSV schema: label column '{name}' is not in the header"))?,
         ),
         None => None,
@@ -83,7 +86,10 @@ pub fn read_csv(path: &Path, schema: &CsvSchema) -> Result<Table> {
                 bail!("{} is not a finite number: '{cell}'", at());
             }
             if Some(col) == label_col {
-                labels.push(class_label(value, cell, schema.classes).map_err(|problem| anyhow!("{} {problem}", at()))?);
+                labels.push(
+                    class_label(value, cell, schema.classes)
+                        .map_err(|problem| anyhow!("{} {problem}", at()))?,
+                );
             } else {
                 features.push(value);
             }
@@ -95,7 +101,8 @@ pub fn read_csv(path: &Path, schema: &CsvSchema) -> Result<Table> {
     }
 
     let nfeatures = ncols - usize::from(label_col.is_some());
-    let features = Array2::from_shape_vec((nrows, nfeatures), features).expect("row-major cells fill the matrix");
+    let features =
+        Array2::from_shape_vec((nrows, nfeatures), features).expect("row-major cells fill the matrix");
     let labels = label_col.map(|_| Array1::from_vec(labels));
     Ok(Table { features, labels })
 }
@@ -122,7 +129,11 @@ fn class_label(value: f64, cell: &str, classes: Option<&[i64]>) -> Result<i64, S
 pub fn read_npy<T: ReadableElement, D: Dimension>(path: &Path) -> Result<Array<T, D>> {
     let ndim = D::NDIM.map_or_else(|| "any".to_string(), |n| n.to_string());
     ndarray_npy::read_npy(path).map_err(|e| {
-        anyhow!("cannot read {} as a {ndim}-dimensional {} array: {e}", path.display(), std::any::type_name::<T>())
+        anyhow!(
+            "cannot read {} as a {ndim}-dimensional {} array: {e}",
+            path.display(),
+            std::any::type_name::<T>()
+        )
     })
 }
 
@@ -154,7 +165,8 @@ mod tests {
     use std::path::PathBuf;
 
     const COLUMNS: &[&str] = &["a", "b", "species"];
-    const SCHEMA: CsvSchema = CsvSchema { columns: COLUMNS, label: Some("species"), classes: Some(&[0, 1, 2]) };
+    const SCHEMA: CsvSchema =
+        CsvSchema { columns: COLUMNS, label: Some("species"), classes: Some(&[0, 1, 2]) };
 
     /// Writes `content` to a fresh file under the system temp dir.
     fn csv_file(name: &str, content: &str) -> PathBuf {
@@ -184,16 +196,36 @@ mod tests {
         assert!(error("empty.csv", "").contains("empty file"));
         let missing = read_csv(Path::new("/nonexistent/x.csv"), &SCHEMA).unwrap_err();
         assert!(format!("{missing:#}").starts_with("cannot read /nonexistent/x.csv: "));
-        assert_eq!(error("h.csv", "a,c,species\n1,2,0\n"),
-            "h.csv line 1: header mismatch: expected 'a,b,species', found 'a,c,species'");
+        assert_eq!(
+            error("h.csv", "a,c,species\n1,2,0\n"),
+            "h.csv line 1: header mismatch: expected 'a,b,species', found 'a,c,species'"
+        );
         assert_eq!(error("n.csv", "a,b,species\n1,2,0\n1,2\n"), "n.csv line 3: expected 3 columns, found 2");
-        assert_eq!(error("x.csv", "a,b,species\n1,abc,0\n"), "x.csv line 2: column 2 (b) is not a number: 'abc'");
+        assert_eq!(
+            error("x.csv", "a,b,species\n1,abc,0\n"),
+            "x.csv line 2: column 2 (b) is not a number: 'abc'"
+        );
         assert_eq!(error("e.csv", "a,b,species\n1,,0\n"), "e.csv line 2: column 2 (b) is not a number: ''");
-        assert_eq!(error("nan.csv", "a,b,species\nNaN,1,0\n"), "nan.csv line 2: column 1 (a) is not a finite number: 'NaN'");
-        assert_eq!(error("inf.csv", "a,b,species\n1,-inf,0\n"), "inf.csv line 2: column 2 (b) is not a finite number: '-inf'");
-        assert_eq!(error("l.csv", "a,b,species\n1,2,3\n"), "l.csv line 2: column 3 (species) is not an allowed class label: 3 (allowed: 0, 1, 2)");
-        assert_eq!(error("f.csv", "a,b,species\n1,2,1.5\n"), "f.csv line 2: column 3 (species) is not an integer class label: '1.5'");
-        assert_eq!(error("b.csv", "a,b,species\n1,2,0\n\n1,2,0\n"), "b.csv line 3: empty line inside the data");
+        assert_eq!(
+            error("nan.csv", "a,b,species\nNaN,1,0\n"),
+            "nan.csv line 2: column 1 (a) is not a finite number: 'NaN'"
+        );
+        assert_eq!(
+            error("inf.csv", "a,b,species\n1,-inf,0\n"),
+            "inf.csv line 2: column 2 (b) is not a finite number: '-inf'"
+        );
+        assert_eq!(
+            error("l.csv", "a,b,species\n1,2,3\n"),
+            "l.csv line 2: column 3 (species) is not an allowed class label: 3 (allowed: 0, 1, 2)"
+        );
+        assert_eq!(
+            error("f.csv", "a,b,species\n1,2,1.5\n"),
+            "f.csv line 2: column 3 (species) is not an integer class label: '1.5'"
+        );
+        assert_eq!(
+            error("b.csv", "a,b,species\n1,2,0\n\n1,2,0\n"),
+            "b.csv line 3: empty line inside the data"
+        );
         assert_eq!(error("r.csv", "a,b,species\n"), "r.csv: no data rows after the header");
     }
 

@@ -72,7 +72,10 @@ fn main() -> ExitCode {
         status: "error",
         error: &error,
     };
-    if let Err(e) = fs::create_dir_all(&args.out).map_err(anyhow::Error::from).and_then(|()| write_result(&args.out, &result)) {
+    if let Err(e) = fs::create_dir_all(&args.out)
+        .map_err(anyhow::Error::from)
+        .and_then(|()| write_result(&args.out, &result))
+    {
         eprintln!("equibench-runner: could not write the error result either: {e:#}");
     }
     ExitCode::FAILURE
@@ -99,10 +102,7 @@ fn parse_args(mut args: impl Iterator<Item = OsString>) -> Result<Option<Args>> 
         };
         *slot = Some(value);
     }
-    Ok(Some(Args {
-        spec: spec.context("missing --spec")?,
-        out: out.context("missing --out")?,
-    }))
+    Ok(Some(Args { spec: spec.context("missing --spec")?, out: out.context("missing --out")? }))
 }
 
 fn run(args: &Args, identity: &mut Identity) -> Result<()> {

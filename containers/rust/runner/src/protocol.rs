@@ -40,11 +40,14 @@ pub struct InputRef {
 impl Spec {
     /// Parses and validates the task-independent part of a spec.
     pub fn from_json(text: &str, origin: &Path) -> Result<Spec> {
-        let spec: Spec = serde_json::from_str(text)
-            .with_context(|| format!("malformed spec {}", origin.display()))?;
+        let spec: Spec =
+            serde_json::from_str(text).with_context(|| format!("malformed spec {}", origin.display()))?;
         if spec.protocol != PROTOCOL_VERSION {
-            bail!("spec {}: protocol {} is not supported (this runner speaks {PROTOCOL_VERSION})",
-                origin.display(), spec.protocol);
+            bail!(
+                "spec {}: protocol {} is not supported (this runner speaks {PROTOCOL_VERSION})",
+                origin.display(),
+                spec.protocol
+            );
         }
         if spec.repetitions == 0 {
             bail!("spec {}: repetitions must be at least 1", origin.display());
@@ -75,8 +78,9 @@ impl Spec {
     pub fn param_usize(&self, name: &str) -> Result<usize> {
         let value = self.param(name)?;
         match value.as_u64() {
-            Some(n) if n > 0 => usize::try_from(n)
-                .with_context(|| format!("spec params.{name}: {n} is too large")),
+            Some(n) if n > 0 => {
+                usize::try_from(n).with_context(|| format!("spec params.{name}: {n} is too large"))
+            }
             _ => bail!("spec params.{name}: expected a positive integer, got {value}"),
         }
     }

@@ -12,12 +12,8 @@ mod build_info {
 }
 
 /// Environment variables through which thread counts reach native libraries.
-const THREAD_ENV_VARS: &[&str] = &[
-    "OMP_NUM_THREADS",
-    "MKL_NUM_THREADS",
-    "OPENBLAS_NUM_THREADS",
-    "RAYON_NUM_THREADS",
-];
+const THREAD_ENV_VARS: &[&str] =
+    &["OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "RAYON_NUM_THREADS"];
 
 /// Locked version of a direct dependency, "unknown" if it is not one.
 pub fn library_version(name: &str) -> &'static str {

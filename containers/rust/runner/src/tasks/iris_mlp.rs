@@ -1,5 +1,5 @@
-//! Task `iris-mlp` (PROTOCOL.md): a 4-8-3 ReLU/softmax MLP trained with
-//! mini-batch SGD on Iris.
+//! Task `iris-mlp` (PROTOCOL.md): an MLP (4 inputs, `hidden` ReLU units,
+//! 3 softmax outputs) trained with plain mini-batch SGD on Iris.
 //!
 //! `rust/pure` is plain Rust on f64: ndarray only provides contiguous storage,
 //! all arithmetic is explicit loops over slices (no BLAS). The loops are
@@ -82,19 +82,11 @@ pub fn run_pure(spec: &Spec) -> Result<TaskReport> {
         report.notes.push(format!("rust/pure is single-threaded; threads = {} does not apply", spec.threads));
     }
 
+    check_plan(spec, &phases)?;
+
     let mut model: Option<Model> = None;
-    let mut ran = Vec::new();
+    let (warmup, reps) = (spec.warmup, spec.repetitions);
     for &(name, phase) in &phases {
-        let needs = match phase {
-            Phase::Load => None,
-            Phase::Train => Some(Phase::Load),
-            Phase::InferSingle | Phase::InferBatch => Some(Phase::Train),
-        };
-        if let Some(needed) = needs.filter(|p| !ran.contains(p)) {
-            let needed_name = PHASES.iter().find(|(_, p)| *p == needed).map_or("?", |(n, _)| *n);
-            bail!("spec phases: phase '{name}' needs phase '{needed_name}' before it");
-        }
-        let (warmup, reps) = (spec.warmup, spec.repetitions);
         let result = match phase {
             Phase::Load => {
                 let mut loaded = None;
@@ -108,14 +100,14 @@ pub fn run_pure(spec: &Spec) -> Result<TaskReport> {
                 result
             }
             Phase::Train => {
-                let m = model.as_mut().expect("load ran");
+                let m = model.as_mut().expect("check_plan: load runs before train");
                 measure(warmup, reps, 1, || {
                     m.train();
                     Ok(())
                 })?
             }
             Phase::InferSingle => {
-                let m = model.as_mut().expect("train ran");
+                let m = model.as_mut().expect("check_plan: train runs before inference");
                 let ops = m.data.test_y.len() as u64;
                 measure(warmup, reps, ops, || {
                     m.infer_single();
@@ -123,7 +115,7 @@ pub fn run_pure(spec: &Spec) -> Result<TaskReport> {
                 })?
             }
             Phase::InferBatch => {
-                let m = model.as_mut().expect("train ran");
+                let m = model.as_mut().expect("check_plan: train runs before inference");
                 measure(warmup, reps, 1, || {
                     m.infer_batch();
                     Ok(())
@@ -131,53 +123,46 @@ pub fn run_pure(spec: &Spec) -> Result<TaskReport> {
             }
         };
         report.phases.push(name, result);
-        ran.push(phase);
     }
 
     if let Some(m) = model.as_mut() {
-        collect_results(m, spec, &ran, &mut report)?;
-    } else if !spec.outputs.is_empty() {
-        bail!("spec outputs: outputs need phase 'load'");
+        let ran = |p: Phase| phases.iter().any(|&(_, q)| q == p);
+        if ran(Phase::Train) {
+            if !ran(Phase::InferBatch) {
+                m.infer_batch();
+            }
+            if ran(Phase::InferSingle) && m.single_pred != m.batch_pred {
+                report.notes.push("infer_single and infer_batch predictions differ".to_string());
+            }
+            m.predict_train();
+            report.metrics.push("train_accuracy", accuracy(&m.train_pred, &m.data.train_y));
+            report.metrics.push("test_accuracy", accuracy(&m.batch_pred, &m.data.test_y));
+        }
+        for name in &spec.outputs {
+            report.outputs.push((name.clone(), m.output(name)));
+        }
     }
     Ok(report)
 }
 
-/// Metrics and the requested outputs of a finished run (untimed).
-fn collect_results(m: &mut Model, spec: &Spec, ran: &[Phase], report: &mut TaskReport) -> Result<()> {
-    let trained = ran.contains(&Phase::Train);
-    if trained {
-        if !ran.contains(&Phase::InferBatch) {
-            m.infer_batch();
+/// Rejects phase orders and outputs that cannot work, before anything runs.
+fn check_plan(spec: &Spec, phases: &[(&str, Phase)]) -> Result<()> {
+    let mut seen = Vec::new();
+    for &(name, phase) in phases {
+        let needs = match phase {
+            Phase::Load => None,
+            Phase::Train => Some("load"),
+            Phase::InferSingle | Phase::InferBatch => Some("train"),
+        };
+        if let Some(needed) = needs.filter(|n| !seen.contains(n)) {
+            bail!("spec phases: phase '{name}' needs phase '{needed}' before it");
         }
-        if ran.contains(&Phase::InferSingle) && m.single_pred != m.batch_pred {
-            report.notes.push("infer_single and infer_batch predictions differ".to_string());
-        }
-        let train_pred = m.predict_train();
-        report.metrics.push("train_accuracy", accuracy(&train_pred, &m.data.train_y));
-        report.metrics.push("test_accuracy", accuracy(&m.batch_pred, &m.data.test_y));
-
-        let w = &m.weights;
-        for name in &spec.outputs {
-            let array = match name.as_str() {
-                "W1" => OutputArray::F64Matrix(w.w1.clone()),
-                "b1" => OutputArray::F64Vector(w.b1.clone()),
-                "W2" => OutputArray::F64Matrix(w.w2.clone()),
-                "b2" => OutputArray::F64Vector(w.b2.clone()),
-                "loss_curve" => OutputArray::F64Vector(m.loss_curve.clone()),
-                "train_x" => OutputArray::F64Matrix(m.data.train_x.clone()),
-                "train_pred" => OutputArray::I64Vector(train_pred.clone()),
-                "test_pred" => OutputArray::I64Vector(m.batch_pred.clone()),
-                "test_proba" => OutputArray::F64Matrix(m.batch_proba.clone()),
-                other => unreachable!("output '{other}' was checked against OUTPUTS"),
-            };
-            report.outputs.push((name.clone(), array));
-        }
-    } else {
-        for name in &spec.outputs {
-            match name.as_str() {
-                "train_x" => report.outputs.push((name.clone(), OutputArray::F64Matrix(m.data.train_x.clone()))),
-                other => bail!("spec outputs: output '{other}' needs phase 'train'"),
-            }
+        seen.push(name);
+    }
+    for output in &spec.outputs {
+        let needed = if output == "train_x" { "load" } else { "train" };
+        if !seen.contains(&needed) {
+            bail!("spec outputs: output '{output}' needs phase '{needed}'");
         }
     }
     Ok(())
@@ -221,7 +206,8 @@ impl Weights {
 /// `load`: reads the CSV, the split and the initial weights; splits and z-scores.
 fn load(spec: &Spec, params: &Params) -> Result<(Dataset, Weights)> {
     let csv = spec.input("data", "csv")?;
-    let table = data::read_csv(csv, &CsvSchema { columns: COLUMNS, label: Some("species"), classes: Some(CLASSES) })?;
+    let table =
+        data::read_csv(csv, &CsvSchema { columns: COLUMNS, label: Some("species"), classes: Some(CLASSES) })?;
     let labels = table.labels.expect("schema has a label column");
     let (n, d) = table.features.dim();
 
@@ -229,7 +215,12 @@ fn load(spec: &Spec, params: &Params) -> Result<(Dataset, Weights)> {
     let split: Array1<i64> = data::read_npy(split_path)?;
     let split = permutation(&split, n).with_context(|| format!("{}", split_path.display()))?;
     if params.n_train >= n {
-        bail!("spec params.n_train: {} leaves no test rows ({} rows in {})", params.n_train, n, csv.display());
+        bail!(
+            "spec params.n_train: {} leaves no test rows ({} rows in {})",
+            params.n_train,
+            n,
+            csv.display()
+        );
     }
     let (train_rows, test_rows) = split.split_at(params.n_train);
 
@@ -275,14 +266,16 @@ fn permutation(split: &Array1<i64>, n: usize) -> Result<Vec<usize>> {
 /// Standardises columns with the train mean and population std (ddof = 0).
 fn zscore(train: &mut Array2<f64>, test: &mut Array2<f64>) -> Result<()> {
     let n = train.nrows() as f64;
-    for col in 0..train.ncols() {
-        let mean = train.column(col).sum() / n;
-        let var = train.column(col).iter().map(|&x| (x - mean) * (x - mean)).sum::<f64>() / n;
+    let columns = train.columns_mut().into_iter().zip(test.columns_mut());
+    for (col, (mut train_col, mut test_col)) in columns.enumerate() {
+        let mean = train_col.sum() / n;
+        let var = train_col.iter().map(|&x| (x - mean) * (x - mean)).sum::<f64>() / n;
         let std = var.sqrt();
         if std == 0.0 {
-            bail!("column {} ({}) is constant over the train rows, cannot standardise", col + 1, COLUMNS[col]);
+            let name = COLUMNS.get(col).unwrap_or(&"?");
+            bail!("column {} ({name}) is constant over the train rows, cannot standardise", col + 1);
         }
-        for x in train.column_mut(col).iter_mut().chain(test.column_mut(col).iter_mut()) {
+        for x in train_col.iter_mut().chain(test_col.iter_mut()) {
             *x = (*x - mean) / std;
         }
     }
@@ -290,7 +283,11 @@ fn zscore(train: &mut Array2<f64>, test: &mut Array2<f64>) -> Result<()> {
 }
 
 /// Reads an initial weight array of the expected shape (1-D or 2-D).
-fn read_weight<D: ndarray::Dimension>(spec: &Spec, role: &str, shape: &[usize]) -> Result<ndarray::Array<f64, D>> {
+fn read_weight<D: ndarray::Dimension>(
+    spec: &Spec,
+    role: &str,
+    shape: &[usize],
+) -> Result<ndarray::Array<f64, D>> {
     let path = spec.input(role, "npy")?;
     let array: ndarray::Array<f64, D> = data::read_npy(path)?;
     if array.shape() != shape {
@@ -326,6 +323,7 @@ struct Model {
     batch_hidden: Array2<f64>,
     batch_proba: Array2<f64>,
     batch_pred: Array1<i64>,
+    train_pred: Array1<i64>,
 }
 
 impl Model {
@@ -348,6 +346,7 @@ impl Model {
             batch_hidden: Array2::zeros((n_test, h)),
             batch_proba: Array2::zeros((n_test, k)),
             batch_pred: Array1::zeros(n_test),
+            train_pred: Array1::zeros(data.train_y.len()),
             data,
             init,
         }
@@ -363,9 +362,11 @@ impl Model {
         let x_all = contiguous(&self.data.train_x);
         let y_all = &self.data.train_y[..];
         let Weights { w1, b1, w2, b2 } = &mut self.weights;
-        let (w1, b1, w2, b2) = (contiguous_mut(w1), contiguous_mut(b1), contiguous_mut(w2), contiguous_mut(b2));
+        let (w1, b1, w2, b2) =
+            (contiguous_mut(w1), contiguous_mut(b1), contiguous_mut(w2), contiguous_mut(b2));
         let Weights { w1: gw1, b1: gb1, w2: gw2, b2: gb2 } = &mut self.grads;
-        let (gw1, gb1, gw2, gb2) = (contiguous_mut(gw1), contiguous_mut(gb1), contiguous_mut(gw2), contiguous_mut(gb2));
+        let (gw1, gb1, gw2, gb2) =
+            (contiguous_mut(gw1), contiguous_mut(gb1), contiguous_mut(gw2), contiguous_mut(gb2));
         let hidden_buf = contiguous_mut(&mut self.hidden);
         let out_buf = contiguous_mut(&mut self.out);
         let d_hidden_buf = contiguous_mut(&mut self.d_hidden);
@@ -402,7 +403,9 @@ impl Model {
                 transpose_times(hid, d2, gw2, m, h, k);
                 column_sums(d2, gb2, k);
                 // dh = (d2 W2ᵀ) ⊙ [z1 > 0]; z1 > 0 exactly where relu(z1) > 0.
-                for ((dh_row, d2_row), h_row) in d_hid.chunks_exact_mut(h).zip(d2.chunks_exact(k)).zip(hid.chunks_exact(h)) {
+                for ((dh_row, d2_row), h_row) in
+                    d_hid.chunks_exact_mut(h).zip(d2.chunks_exact(k)).zip(hid.chunks_exact(h))
+                {
                     for (j, (dh, &hv)) in dh_row.iter_mut().zip(h_row).enumerate() {
                         let w2_row = &w2[j * k..(j + 1) * k];
                         let back: f64 = d2_row.iter().zip(w2_row).map(|(a, b)| a * b).sum();
@@ -438,20 +441,49 @@ impl Model {
     /// `infer_batch`: the whole test matrix; softmax probabilities and argmax.
     fn infer_batch(&mut self) {
         let w = &self.weights;
-        forward_proba(&self.data.test_x, w, &mut self.batch_hidden, &mut self.batch_proba, &mut self.batch_pred);
+        forward_proba(
+            &self.data.test_x,
+            w,
+            &mut self.batch_hidden,
+            &mut self.batch_proba,
+            &mut self.batch_pred,
+        );
     }
 
     /// Predictions for the train rows with the trained weights (untimed).
-    fn predict_train(&self) -> Array1<i64> {
+    fn predict_train(&mut self) {
         let (n, h, k) = (self.data.train_x.nrows(), self.weights.w1.ncols(), self.weights.w2.ncols());
-        let (mut hid, mut proba, mut pred) = (Array2::zeros((n, h)), Array2::zeros((n, k)), Array1::zeros(n));
-        forward_proba(&self.data.train_x, &self.weights, &mut hid, &mut proba, &mut pred);
-        pred
+        let (mut hid, mut proba) = (Array2::zeros((n, h)), Array2::zeros((n, k)));
+        forward_proba(&self.data.train_x, &self.weights, &mut hid, &mut proba, &mut self.train_pred);
+    }
+
+    /// A copy of output `name` (one of OUTPUTS).
+    fn output(&self, name: &str) -> OutputArray {
+        use OutputArray::{F64Matrix, F64Vector, I64Vector};
+        let w = &self.weights;
+        match name {
+            "W1" => F64Matrix(w.w1.clone()),
+            "b1" => F64Vector(w.b1.clone()),
+            "W2" => F64Matrix(w.w2.clone()),
+            "b2" => F64Vector(w.b2.clone()),
+            "loss_curve" => F64Vector(self.loss_curve.clone()),
+            "train_x" => F64Matrix(self.data.train_x.clone()),
+            "train_pred" => I64Vector(self.train_pred.clone()),
+            "test_pred" => I64Vector(self.batch_pred.clone()),
+            "test_proba" => F64Matrix(self.batch_proba.clone()),
+            other => unreachable!("output '{other}' was checked against OUTPUTS"),
+        }
     }
 }
 
 /// Softmax probabilities and argmax predictions for every row of `x`.
-fn forward_proba(x: &Array2<f64>, w: &Weights, hid: &mut Array2<f64>, proba: &mut Array2<f64>, pred: &mut Array1<i64>) {
+fn forward_proba(
+    x: &Array2<f64>,
+    w: &Weights,
+    hid: &mut Array2<f64>,
+    proba: &mut Array2<f64>,
+    pred: &mut Array1<i64>,
+) {
     let (d, h, k) = (x.ncols(), w.w1.ncols(), w.w2.ncols());
     let proba = contiguous_mut(proba);
     affine::<true>(contiguous(x), contiguous(&w.w1), contiguous(&w.b1), contiguous_mut(hid), d, h);
@@ -467,6 +499,8 @@ fn forward_proba(x: &Array2<f64>, w: &Weights, hid: &mut Array2<f64>, proba: &mu
 
 /// `out = x · w + b` for every row of `x` (rows × n_in), `w` (n_in × n_out);
 /// with `RELU`, fused with `max(·, 0)`. The inner loop runs along a row of `w`.
+/// Always inlined: each call site gets its own copy to optimise, and
+/// `infer_single` calls it once per row.
 #[inline(always)]
 fn affine<const RELU: bool>(x: &[f64], w: &[f64], b: &[f64], out: &mut [f64], n_in: usize, n_out: usize) {
     for (x_row, out_row) in x.chunks_exact(n_in).zip(out.chunks_exact_mut(n_out)) {
@@ -479,13 +513,12 @@ fn affine<const RELU: bool>(x: &[f64], w: &[f64], b: &[f64], out: &mut [f64], n_
         // Bias after the product, as in NumPy's `x @ w + b`.
         for (o, &bv) in out_row.iter_mut().zip(b) {
             let z = *o + bv;
-            *o = if RELU && !(z > 0.0) { 0.0 } else { z };
+            *o = if RELU && z <= 0.0 { 0.0 } else { z };
         }
     }
 }
 
 /// Row-wise softmax in place, subtracting the row max for stability.
-#[inline(always)]
 fn softmax_rows(z: &mut [f64], n_cols: usize) {
     for row in z.chunks_exact_mut(n_cols) {
         let max = row.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -501,7 +534,6 @@ fn softmax_rows(z: &mut [f64], n_cols: usize) {
 }
 
 /// `out = aᵀ b` for `a` (rows × n_a), `b` (rows × n_b): a sum of outer products.
-#[inline(always)]
 fn transpose_times(a: &[f64], b: &[f64], out: &mut [f64], rows: usize, n_a: usize, n_b: usize) {
     out.fill(0.0);
     for (a_row, b_row) in a[..rows * n_a].chunks_exact(n_a).zip(b.chunks_exact(n_b)) {
@@ -514,7 +546,6 @@ fn transpose_times(a: &[f64], b: &[f64], out: &mut [f64], rows: usize, n_a: usiz
 }
 
 /// `out[j] = Σ_i m[i, j]`.
-#[inline(always)]
 fn column_sums(m: &[f64], out: &mut [f64], n_cols: usize) {
     out.fill(0.0);
     for row in m.chunks_exact(n_cols) {
@@ -524,7 +555,6 @@ fn column_sums(m: &[f64], out: &mut [f64], n_cols: usize) {
     }
 }
 
-#[inline(always)]
 fn sgd_step(w: &mut [f64], g: &[f64], lr: f64) {
     for (wv, &gv) in w.iter_mut().zip(g) {
         *wv -= lr * gv;
@@ -559,9 +589,12 @@ mod tests {
     /// A small deterministic problem: `n` rows, 4 features, 3 classes, `h` hidden units.
     fn model(n: usize, n_test: usize, h: usize, epochs: usize, batch_size: usize) -> Model {
         let wave = |i: usize, scale: f64| ((i as f64) * 0.731).sin() * scale;
-        let x = |rows: usize, offset: usize| Array2::from_shape_fn((rows, 4), |(i, j)| wave(offset + 4 * i + j, 1.5));
+        let x = |rows: usize, offset: usize| {
+            Array2::from_shape_fn((rows, 4), |(i, j)| wave(offset + 4 * i + j, 1.5))
+        };
         let y = |rows: usize, offset: usize| (0..rows).map(|i| (offset + i) % 3).collect::<Vec<_>>();
-        let data = Dataset { train_x: x(n, 0), train_y: y(n, 0), test_x: x(n_test, 1000), test_y: y(n_test, 7) };
+        let data =
+            Dataset { train_x: x(n, 0), train_y: y(n, 0), test_x: x(n_test, 1000), test_y: y(n_test, 7) };
         let init = Weights {
             w1: Array2::from_shape_fn((4, h), |(i, j)| wave(100 + i * h + j, 0.8)),
             b1: Array1::from_shape_fn(h, |j| wave(200 + j, 0.1)),
@@ -606,14 +639,19 @@ mod tests {
             for idx in 0..len {
                 let perturbed = |delta: f64| {
                     let mut w = init.clone();
-                    let a = [contiguous_mut(&mut w.w1), contiguous_mut(&mut w.b1),
-                             contiguous_mut(&mut w.w2), contiguous_mut(&mut w.b2)];
+                    let a = [
+                        contiguous_mut(&mut w.w1),
+                        contiguous_mut(&mut w.b1),
+                        contiguous_mut(&mut w.w2),
+                        contiguous_mut(&mut w.b2),
+                    ];
                     a.into_iter().nth(which).unwrap()[idx] += delta;
                     mean_loss(&m, &w)
                 };
                 let numeric = (perturbed(eps) - perturbed(-eps)) / (2.0 * eps);
                 let g = &m.grads;
-                let analytic = [contiguous(&g.w1), contiguous(&g.b1), contiguous(&g.w2), contiguous(&g.b2)][which][idx];
+                let analytic =
+                    [contiguous(&g.w1), contiguous(&g.b1), contiguous(&g.w2), contiguous(&g.b2)][which][idx];
                 worst = worst.max((numeric - analytic).abs());
             }
         }
@@ -657,7 +695,12 @@ mod tests {
         assert_eq!(permutation(&ndarray::array![2, 0, 1], 3).unwrap(), vec![2, 0, 1]);
         assert!(permutation(&ndarray::array![0, 1], 3).unwrap_err().to_string().contains("2 entries"));
         assert!(permutation(&ndarray::array![0, 0, 1], 3).unwrap_err().to_string().contains("appears twice"));
-        assert!(permutation(&ndarray::array![0, 3, 1], 3).unwrap_err().to_string().contains("row 3 at position 1"));
+        assert!(
+            permutation(&ndarray::array![0, 3, 1], 3)
+                .unwrap_err()
+                .to_string()
+                .contains("row 3 at position 1")
+        );
         assert!(permutation(&ndarray::array![0, -1, 1], 3).unwrap_err().to_string().contains("row -1"));
     }
 

@@ -23,9 +23,7 @@ pub struct TaskReport {
 /// Runs every phase of the spec and collects the requested outputs.
 pub type TaskFn = fn(&Spec) -> Result<TaskReport>;
 
-const REGISTRY: &[(&str, &str, TaskFn)] = &[
-    ("iris-mlp", "rust/pure", iris_mlp::run_pure),
-];
+const REGISTRY: &[(&str, &str, TaskFn)] = &[("iris-mlp", "rust/pure", iris_mlp::run_pure)];
 
 /// The implementation of `task` named `implementation`.
 pub fn lookup(task: &str, implementation: &str) -> Result<TaskFn> {
@@ -41,16 +39,20 @@ pub fn lookup(task: &str, implementation: &str) -> Result<TaskFn> {
     bail!("task '{task}' has no implementation '{implementation}' here (available: {})", impls.join(", "))
 }
 
-/// Maps the spec's phase names onto a task's phase type, rejecting unknown names.
+/// Maps the spec's phase names onto a task's phase type, rejecting unknown and repeated names.
 pub fn parse_phases<P: Copy>(spec: &Spec, known: &[(&'static str, P)]) -> Result<Vec<(&'static str, P)>> {
-    spec.phases
-        .iter()
-        .map(|name| match known.iter().find(|(k, _)| k == name) {
-            Some(&(k, phase)) => Ok((k, phase)),
-            None => bail!("spec phases: unknown phase '{name}' for {} (known: {})",
-                spec.task, known.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ")),
-        })
-        .collect()
+    let mut phases = Vec::with_capacity(spec.phases.len());
+    for name in &spec.phases {
+        let Some(&(known_name, phase)) = known.iter().find(|(k, _)| k == name) else {
+            let names: Vec<&str> = known.iter().map(|(k, _)| *k).collect();
+            bail!("spec phases: unknown phase '{name}' for {} (known: {})", spec.task, names.join(", "));
+        };
+        if phases.iter().any(|&(n, _)| n == known_name) {
+            bail!("spec phases: phase '{name}' is listed twice");
+        }
+        phases.push((known_name, phase));
+    }
+    Ok(phases)
 }
 
 /// Rejects requested outputs the task does not produce, before any work is done.

@@ -11,12 +11,14 @@ import java.util.regex.Pattern;
  * (ci|full), {@code equibench.require} (all: a missing toolchain fails instead of skipping),
  * {@code equibench.write-goldens} (true: the reference run rewrites data/reference/TASK).
  */
-public record Settings(Path root, List<Pattern> tasks, List<Pattern> impls, Scale scale, boolean requireAll,
-                       boolean writeGoldens) {
+public record Settings(Path root, Path workDir, List<Pattern> tasks, List<Pattern> impls, Scale scale,
+                       boolean requireAll, boolean writeGoldens) {
 
     public static Settings fromSystemProperties() {
+        Path root = Path.of(System.getProperty("equibench.root", ".")).toAbsolutePath().normalize();
         return new Settings(
-                Path.of(System.getProperty("equibench.root", ".")).toAbsolutePath().normalize(),
+                root,
+                root.resolve("target/equibench"),
                 globs(System.getProperty("equibench.tasks", "*")),
                 globs(System.getProperty("equibench.impls", "*")),
                 Scale.parse(System.getProperty("equibench.scale", "ci")),
@@ -32,8 +34,14 @@ public record Settings(Path root, List<Pattern> tasks, List<Pattern> impls, Scal
         return impls.stream().anyMatch(p -> p.matcher(id).matches());
     }
 
-    public Path workDir() {
-        return root.resolve("target/equibench");
+    /** The same settings with another working folder (tests keep their runs apart from the main run's). */
+    public Settings withWorkDir(Path dir) {
+        return new Settings(root, dir, tasks, impls, scale, requireAll, writeGoldens);
+    }
+
+    /** The same settings selecting only the given implementation globs. */
+    public Settings withImpls(String csv) {
+        return new Settings(root, workDir, tasks, globs(csv), scale, requireAll, writeGoldens);
     }
 
     static List<Pattern> globs(String csv) {

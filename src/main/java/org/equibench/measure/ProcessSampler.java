@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Watches another process from outside: every interval it reads the child's RSS, high-water mark and CPU
- * time from /proc. The parent's view is what makes RSS comparable across languages (a runner's own figures
+ * Watches another process from outside: every interval it reads the child's RSS (with its descendants'),
+ * its high-water mark and CPU time from /proc. The parent's view is what makes RSS comparable across languages (a runner's own figures
  * may be reset per phase), and the samples form the row's resource timeline.
  */
 public final class ProcessSampler implements AutoCloseable {
@@ -44,6 +44,10 @@ public final class ProcessSampler implements AutoCloseable {
         while (running) {
             long rss = ProcMemory.statusBytes(status, "VmRSS:");
             long hwm = ProcMemory.statusBytes(status, "VmHWM:");
+            // a runner started through a wrapper (shell, launcher script) does its work in a child process
+            rss += ProcessHandle.of(pid).stream().flatMap(ProcessHandle::descendants)
+                    .mapToLong(d -> Math.max(0, ProcMemory.statusBytes(Path.of("/proc", Long.toString(d.pid()), "status"), "VmRSS:")))
+                    .sum();
             if (rss >= 0) {
                 synchronized (samples) {
                     samples.add(new Sample(System.nanoTime() - startNs, rss, hwm, cpuNs(stat)));

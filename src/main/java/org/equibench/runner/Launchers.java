@@ -13,6 +13,11 @@ public final class Launchers {
         this.root = root;
     }
 
+    /** Adds or replaces the launcher of a language (another way to run rows, or a test's fake runner). */
+    public void register(Launcher launcher) {
+        byLanguage.put(launcher.language(), launcher);
+    }
+
     public Launcher forLanguage(String language) {
         return byLanguage.computeIfAbsent(language, lang -> switch (lang) {
             case "java" -> new JavaForkLauncher(root);

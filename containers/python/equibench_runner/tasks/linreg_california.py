@@ -1,0 +1,49 @@
+"""Task linreg-california (PROTOCOL.md): ordinary least squares with intercept on the raw housing features."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .base import Results
+from .classical import SplitParams, SupervisedTask
+
+COLUMNS = ("MedInc", "HouseAge", "AveRooms", "AveBedrms", "Population", "AveOccup", "Latitude", "Longitude",
+           "MedHouseVal")
+
+
+@dataclass(frozen=True)
+class Params(SplitParams):
+    fit_intercept: bool
+
+
+class SklearnLinregCalifornia(SupervisedTask):
+    """scikit-learn's LinearRegression with its defaults (a least-squares solve through scipy.linalg.lstsq)."""
+
+    output_names = ("coef", "intercept", "test_pred")
+    columns = COLUMNS
+    params_type = Params
+
+    def make_model(self) -> Any:
+        from sklearn.linear_model import LinearRegression
+
+        return LinearRegression(fit_intercept=self.params.fit_intercept)
+
+    def results(self) -> Results:
+        residual = self.test_pred - self.data.test_y
+        deviation = self.data.test_y - self.data.test_y.mean()
+        return Results(
+            outputs={
+                "coef": self.model.coef_,
+                # A float when fitted on a 1-D target; the protocol wants an array of one.
+                "intercept": np.atleast_1d(self.model.intercept_).astype(np.float64),
+                "test_pred": self.test_pred,
+            },
+            metrics={
+                "r2": float(1.0 - residual @ residual / (deviation @ deviation)),
+                "rmse": float(np.sqrt(np.mean(residual**2))),
+            },
+            notes=self.single_vs_batch_notes(),
+        )

@@ -1,0 +1,55 @@
+package org.equibench.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NpyTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void roundTripsEveryDtypeAndShape() throws IOException {
+        for (NdArray a : new NdArray[] {
+                NdArray.f64(new double[] {1.5, -2.25, 3e-300, Double.MAX_VALUE, 0, 1}, 2, 3),
+                NdArray.labels(new long[] {0, 2, 1, 9}),
+                new NdArray(NdArray.DType.F32, new int[] {3}, new double[] {0.5, 1.0, -2.0}),
+                new NdArray(NdArray.DType.I32, new int[] {1, 2}, new double[] {7, -7}),
+                NdArray.f64(new double[] {42}, new int[0])}) {
+            Path f = dir.resolve("a.npy");
+            Npy.write(f, a);
+            assertThat(Npy.read(f)).isEqualTo(a);
+            assertThat((Files.size(f) - (long) a.size() * a.dtype().bytes) % 64).as("header length").isZero();
+        }
+    }
+
+    @Test
+    void readsFilesWrittenByNumpy() throws IOException {
+        // committed goldens were written by NumPy's np.save
+        NdArray w1 = Npy.read(Path.of("data/reference/iris-mlp/W1.npy"));
+        assertThat(w1.dtype()).isEqualTo(NdArray.DType.F64);
+        assertThat(w1.shape()).containsExactly(4, 8);
+        NdArray pred = Npy.read(Path.of("data/reference/iris-mlp/test_pred.npy"));
+        assertThat(pred.dtype()).isEqualTo(NdArray.DType.I64);
+        assertThat(java.util.Arrays.stream(pred.values()).distinct().sorted().toArray()).containsExactly(0.0, 1.0, 2.0);
+    }
+
+    @Test
+    void rejectsCorruptFilesNamingThem() throws IOException {
+        Path f = dir.resolve("bad.npy");
+        Files.writeString(f, "not an npy file at all");
+        assertThatThrownBy(() -> Npy.read(f)).isInstanceOf(IOException.class).hasMessageContaining("bad.npy")
+                .hasMessageContaining("not a valid .npy");
+        Path truncated = dir.resolve("short.npy");
+        Npy.write(truncated, NdArray.f64(new double[] {1, 2, 3}, 3));
+        byte[] bytes = Files.readAllBytes(truncated);
+        Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length - 4));
+        assertThatThrownBy(() -> Npy.read(truncated)).hasMessageContaining("expected 24 data bytes");
+        assertThatThrownBy(() -> Npy.read(dir.resolve("absent.npy"))).hasMessageContaining("file not found");
+    }
+}

@@ -1,0 +1,70 @@
+package org.equibench.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Whatever a runner does wrong ends as an error naming the row and the cause, with its stderr. */
+class RowExecutorFaultsTest {
+    @TempDir
+    Path dir;
+
+    private RowRun run(String script, Duration timeout) {
+        RunSpec spec = new RunSpec(1, "demo-task", "shell/x", "cpu", "f64", 1, 0, 1, List.of("train"), Map.of(), Map.of(), List.of("w"));
+        Launcher launcher = new ScriptLauncher(Map.of("shell/x", script));
+        return RowExecutor.execute(launcher, spec, dir.resolve("row"), timeout);
+    }
+
+    @Test
+    void crashKeepsExitCodeAndStderrTail() {
+        RowRun r = run("echo 'fatal: weights exploded' >&2; exit 3", Duration.ofSeconds(30));
+        assertThat(r.ok()).isFalse();
+        assertThat(r.exitCode()).isEqualTo(3);
+        assertThat(r.error()).startsWith("demo-task shell/x: runner exited with code 3").contains("fatal: weights exploded");
+    }
+
+    @Test
+    void hangIsKilledAtTheTimeout() {
+        long t0 = System.nanoTime();
+        RowRun r = run("sleep 60", Duration.ofSeconds(1));
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(20));
+        assertThat(r.error()).startsWith("demo-task shell/x: runner timed out after 1 s and was killed");
+        assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains("sleep 60")))
+                .as("no runner left behind").isEmpty();
+    }
+
+    @Test
+    void malformedOrMissingResultJson() {
+        assertThat(run("printf '{not json' > \"$2/result.json\"", Duration.ofSeconds(30)).error())
+                .startsWith("demo-task shell/x: malformed result.json");
+        assertThat(run("true", Duration.ofSeconds(30)).error()).isEqualTo("demo-task shell/x: no result.json written");
+        assertThat(run("echo '{\"protocol\":1,\"task\":\"demo-task\",\"impl\":\"shell/x\",\"status\":\"error\",\"error\":\"disk full\"}'"
+                + " > \"$2/result.json\"", Duration.ofSeconds(30)).error())
+                .isEqualTo("demo-task shell/x: runner reported status 'error': disk full");
+        assertThat(run("echo '{\"protocol\":1,\"task\":\"other\",\"impl\":\"shell/x\",\"status\":\"ok\"}' > \"$2/result.json\"",
+                Duration.ofSeconds(30)).error()).isEqualTo("demo-task shell/x: result.json is for other shell/x");
+    }
+
+    @Test
+    void missingRunnerBinary() {
+        RunSpec spec = new RunSpec(1, "demo-task", "shell/x", "cpu", "f64", 1, 0, 1, List.of(), Map.of(), Map.of(), List.of());
+        RowRun r = RowExecutor.execute(List.of(dir.resolve("no-such-runner").toString()), dir, spec, dir.resolve("row"), Duration.ofSeconds(5));
+        assertThat(r.error()).startsWith("demo-task shell/x: cannot start runner");
+    }
+
+    @Test
+    void parentSamplesTheChildsMemory() {
+        RowRun r = run("python3 -c 'x = bytearray(60_000_000); import time; time.sleep(0.3)'; "
+                + "echo '{\"protocol\":1,\"task\":\"demo-task\",\"impl\":\"shell/x\",\"status\":\"ok\"}' > \"$2/result.json\"",
+                Duration.ofSeconds(30));
+        assertThat(r.ok()).isTrue();
+        assertThat(r.timeline()).isNotEmpty();
+        assertThat(r.peakRssBytes()).as("the child's 60 MB buffer, seen through the shell").isGreaterThan(60_000_000L);
+        assertThat(r.wallNs()).isGreaterThan(300_000_000L);
+    }
+}

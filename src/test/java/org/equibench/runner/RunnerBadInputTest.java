@@ -1,0 +1,90 @@
+package org.equibench.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.equibench.Settings;
+import org.equibench.bench.BenchmarkSession;
+import org.equibench.bench.TaskMatrix;
+import org.equibench.data.InputFiles;
+import org.equibench.task.IrisMlpTask;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Each language's real runner, given bad input, fails with a message naming the row, the file and the problem. */
+class RunnerBadInputTest {
+    @TempDir
+    Path dir;
+
+    private Launcher launcher;
+    private RunSpec spec;
+
+    private void setUp(String impl) throws IOException {
+        Settings settings = Settings.fromSystemProperties().withWorkDir(dir.resolve("work"));
+        BenchmarkSession session = new BenchmarkSession(settings);
+        IrisMlpTask task = new IrisMlpTask();
+        launcher = session.launchers().forLanguage(task.implementation(impl).language());
+        launcher.unavailableReason().ifPresent(why -> {
+            if (settings.requireAll()) {
+                fail(impl + " runner unavailable and equibench.require=all: " + why);
+            }
+            Assumptions.abort(impl + " runner unavailable: " + why);
+        });
+        spec = new TaskMatrix(task, session).baseSpec().forImplementation(impl);
+    }
+
+    private RunSpec withData(RunSpec.InputFile data) {
+        Map<String, RunSpec.InputFile> inputs = new LinkedHashMap<>(spec.inputs());
+        inputs.put("data", data);
+        return new RunSpec(spec.protocol(), spec.task(), spec.impl(), spec.device(), spec.dtype(), spec.threads(), 0, 1,
+                spec.phases(), inputs, spec.params(), spec.outputs());
+    }
+
+    private RowRun run(RunSpec s) {
+        return RowExecutor.execute(launcher, s, dir.resolve("row"), Duration.ofMinutes(2));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"java/pure", "python/numpy", "rust/pure"})
+    void missingCsv(String impl) throws IOException {
+        setUp(impl);
+        RowRun r = run(withData(new RunSpec.InputFile(dir.resolve("nowhere/iris.csv").toString(), "0".repeat(64), "csv")));
+        assertThat(r.ok()).isFalse();
+        assertThat(r.error()).startsWith("iris-mlp " + impl + ": runner exited with code 1").contains("iris.csv")
+                .containsAnyOf("not found", "No such file");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"java/pure", "python/numpy", "rust/pure"})
+    void corruptCsvNamesTheLine(String impl) throws IOException {
+        setUp(impl);
+        List<String> lines = Files.readAllLines(Path.of(spec.input("data")));
+        lines.set(16, "5.1,3.5,abc,0.2,0");
+        Path bad = dir.resolve("iris.csv");
+        Files.write(bad, lines);
+        RowRun r = run(withData(InputFiles.describe(bad, "csv")));
+        assertThat(r.error()).startsWith("iris-mlp " + impl + ": runner exited with code 1").contains("iris.csv line 17")
+                .contains("'abc'");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"java/pure", "python/numpy", "rust/pure"})
+    void malformedSpec(String impl) throws IOException {
+        setUp(impl);
+        Path badSpec = dir.resolve("bad-spec.json");
+        Files.writeString(badSpec, "{\"protocol\": 1, \"task\": \"iris-mlp\", ");
+        Path rowDir = dir.resolve("row");
+        RowRun r = RowExecutor.execute(launcher.command(spec, badSpec, rowDir.resolve("out")), launcher.workingDirectory(),
+                spec, rowDir, Duration.ofMinutes(2));
+        assertThat(r.error()).startsWith("iris-mlp " + impl + ": runner exited with code 1").containsIgnoringCase("spec");
+    }
+}
