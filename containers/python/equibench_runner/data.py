@@ -87,7 +87,7 @@ def read_npy(path: Path, dtype: str, shape: tuple[int | None, ...]) -> np.ndarra
         raise RunnerError(f"{path.name}: expected a single .npy array, found an .npz archive")
     shape_matches = array.ndim == len(shape) and all(want in (None, got) for want, got in zip(shape, array.shape))
     if array.dtype != np.dtype(dtype) or not shape_matches:
-        raise RunnerError(f"{path.name}: expected {dtype} of shape {str(shape).replace('None', 'n')}, "
+        raise RunnerError(f"{path.name}: expected {dtype} of shape {str(shape).replace('None', '?')}, "
                           f"found {array.dtype.str} of shape {array.shape}")
     if array.dtype.kind == "f" and not np.isfinite(array).all():
         raise RunnerError(f"{path.name}: contains NaN or infinite values")

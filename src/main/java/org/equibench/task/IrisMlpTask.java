@@ -139,6 +139,6 @@ public final class IrisMlpTask implements Task {
                 ReportColumn.memory("Memory", "inference peak RSS", PHASE_PEAK_RSS, "infer_batch"),
                 ReportColumn.memory("Memory", "process peak RSS", PROCESS_PEAK_RSS, ""),
                 ReportColumn.memory("Memory", "JVM bytes allocated per training", PHASE_ALLOCATED, "train"),
-                ReportColumn.time("Data loading", "CSV → normalized arrays", "load"));
+                ReportColumn.time("Data loading", "CSV, split and weights → arrays", "load"));
     }
 }

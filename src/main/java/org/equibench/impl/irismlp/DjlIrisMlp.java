@@ -54,21 +54,16 @@ public final class DjlIrisMlp implements JavaImplementation {
         int epochs = spec.intParam("epochs");
         int batch = spec.intParam("batch_size");
         double lr = spec.doubleParam("learning_rate");
-        double[] w1Init = IrisData.weights(spec, "W1");
-        double[] b1Init = IrisData.weights(spec, "b1");
-        double[] w2Init = IrisData.weights(spec, "W2");
-        double[] b2Init = IrisData.weights(spec, "b2");
-
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), ENGINE)) {
             int n = data.trainRows();
             NDArray x = manager.create(data.trainX(), new Shape(n, IrisData.FEATURES));
             NDArray onehot = manager.create(data.trainY()).oneHot(IrisData.CLASSES, DataType.FLOAT64);
             NDArray xTest = manager.create(data.testX(), new Shape(data.testRows(), IrisData.FEATURES));
-            Weights w = new Weights(manager, w1Init, b1Init, w2Init, b2Init, hidden);
+            Weights w = new Weights(manager, data.w1(), data.b1(), data.w2(), data.b2(), hidden);
             double[] lossCurve = new double[epochs];
 
             Runnable train = () -> {
-                w.reset(w1Init, b1Init, w2Init, b2Init);
+                w.reset(data.w1(), data.b1(), data.w2(), data.b2());
                 train(w, x, onehot, n, epochs, batch, lr, lossCurve);
             };
             run.phase("train", 1, train::run);

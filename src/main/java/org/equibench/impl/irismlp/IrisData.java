@@ -9,9 +9,11 @@ import org.equibench.runner.RunSpec;
 
 /**
  * The iris-mlp inputs as every implementation must see them: CSV rows in the harness's split order,
- * z-scored with the training mean and population standard deviation. Row-major double arrays.
+ * z-scored with the training mean and population standard deviation, and the initial weights.
+ * Row-major double arrays. Reading all of it is the {@code load} phase.
  */
-public record IrisData(double[] trainX, int[] trainY, double[] testX, int[] testY) {
+public record IrisData(double[] trainX, int[] trainY, double[] testX, int[] testY,
+                       double[] w1, double[] b1, double[] w2, double[] b2) {
     public static final int FEATURES = 4;
     public static final int CLASSES = 3;
     static final List<String> HEADER = List.of("sepal_length", "sepal_width", "petal_length", "petal_width", "species");
@@ -45,7 +47,8 @@ public record IrisData(double[] trainX, int[] trainY, double[] testX, int[] test
             }
         }
         standardize(trainX, testX, nTrain);
-        return new IrisData(trainX, trainY, testX, testY);
+        return new IrisData(trainX, trainY, testX, testY,
+                weights(spec, "W1"), weights(spec, "b1"), weights(spec, "W2"), weights(spec, "b2"));
     }
 
     /** z-score both matrices in place with the train mean and population (ddof = 0) standard deviation. */
@@ -71,7 +74,7 @@ public record IrisData(double[] trainX, int[] trainY, double[] testX, int[] test
         }
     }
 
-    static double[] weights(RunSpec spec, String role) throws java.io.IOException {
+    private static double[] weights(RunSpec spec, String role) throws java.io.IOException {
         return Npy.read(Path.of(spec.input(role))).values();
     }
 

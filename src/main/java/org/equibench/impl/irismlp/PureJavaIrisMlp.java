@@ -29,14 +29,10 @@ public final class PureJavaIrisMlp implements JavaImplementation {
         int epochs = spec.intParam("epochs");
         int batch = spec.intParam("batch_size");
         double lr = spec.doubleParam("learning_rate");
-        double[] w1 = IrisData.weights(spec, "W1");
-        double[] b1 = IrisData.weights(spec, "b1");
-        double[] w2 = IrisData.weights(spec, "W2");
-        double[] b2 = IrisData.weights(spec, "b2");
         DenseMlp mlp = new DenseMlp(IrisData.FEATURES, hidden, IrisData.CLASSES, batch);
         double[] lossCurve = new double[epochs];
         Runnable train = () -> {
-            mlp.setWeights(w1, b1, w2, b2);
+            mlp.setWeights(data.w1(), data.b1(), data.w2(), data.b2());
             mlp.train(data.trainX(), data.trainY(), data.trainRows(), epochs, batch, lr, lossCurve);
         };
         run.phase("train", 1, train::run);
