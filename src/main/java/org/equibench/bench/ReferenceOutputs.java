@@ -2,15 +2,23 @@ package org.equibench.bench;
 
 import org.equibench.check.EquivalenceGate.Outputs;
 
-/** What a row is compared against: outputs, or the reason there are none. */
-public record ReferenceOutputs(Outputs outputs, String unavailable) {
+/**
+ * What a row is compared against: outputs, or the reason there are none. {@code noGoldenKept} marks the one
+ * case where the reference row has nothing to be checked against by design (no golden is committed for a
+ * scale whose data is large); it then stands as the reference itself, and says so.
+ */
+public record ReferenceOutputs(Outputs outputs, String unavailable, boolean noGoldenKept) {
 
     public static ReferenceOutputs of(Outputs outputs) {
-        return new ReferenceOutputs(outputs, null);
+        return new ReferenceOutputs(outputs, null, false);
     }
 
     public static ReferenceOutputs missing(String why) {
-        return new ReferenceOutputs(null, why);
+        return new ReferenceOutputs(null, why, false);
+    }
+
+    public static ReferenceOutputs noGoldenKept(String why) {
+        return new ReferenceOutputs(null, why, true);
     }
 
     public boolean available() {

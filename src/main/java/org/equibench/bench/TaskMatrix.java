@@ -89,13 +89,21 @@ public final class TaskMatrix {
         return unavailable.get(impl.id());
     }
 
+    /** data/reference/TASK, or data/reference/TASK/SCALE for tasks whose data grows with the scale. */
     public GoldenReference golden() {
-        return new GoldenReference(session.settings().root().resolve("data/reference"), task.id());
+        String scale = session.settings().scale().id();
+        return new GoldenReference(session.settings().root().resolve("data/reference"),
+                task.inputsDependOnScale() ? task.id() + "/" + scale : task.id());
+    }
+
+    /** Goldens of scale-dependent tasks are committed at CI scale only: full-scale data is too large for git. */
+    public boolean goldenKept() {
+        return !task.inputsDependOnScale() || session.settings().scale() == org.equibench.Settings.Scale.CI;
     }
 
     public String regenerateCommand() {
         return "mvn test -Dequibench.tasks=" + task.id() + " -Dequibench.impls=" + task.referenceImpl()
-                + " -Dequibench.write-goldens=true";
+                + " -Dequibench.write-goldens=true" + (goldenKept() ? "" : " -Dequibench.scale=" + session.settings().scale().id());
     }
 
     /**
@@ -109,12 +117,18 @@ public final class TaskMatrix {
                 return ReferenceOutputs.of(outputsOf(ref.get(), task.referenceImpl()));
             }
         }
-        return goldenOutputs();
+        ReferenceOutputs golden = goldenOutputs();
+        return golden.noGoldenKept() ? ReferenceOutputs.missing("the reference row " + task.referenceImpl()
+                + " did not run in this session and " + golden.unavailable()) : golden;
     }
 
     public ReferenceOutputs goldenOutputs() throws IOException {
         GoldenReference golden = golden();
         Optional<GoldenReference.Provenance> p = golden.provenance();
+        if (p.isEmpty() && !goldenKept()) {
+            return ReferenceOutputs.noGoldenKept("no golden is kept for " + task.id() + " at "
+                    + session.settings().scale().id() + " scale (its data grows with the scale)");
+        }
         if (p.isEmpty()) {
             return ReferenceOutputs.missing("no golden reference in " + golden.dir() + "; create it with: " + regenerateCommand());
         }

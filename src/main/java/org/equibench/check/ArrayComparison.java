@@ -51,6 +51,34 @@ public final class ArrayComparison {
         return 1.0 - (double) labelMismatches(actual, expected) / actual.size();
     }
 
+    /**
+     * Adjusted Rand index (Hubert &amp; Arabie 1985) of two labelings: 1 for the same partition whatever the
+     * cluster numbering, about 0 for chance agreement.
+     */
+    public static double adjustedRandIndex(NdArray actual, NdArray expected) {
+        requireSameShape(actual, expected);
+        java.util.Map<Long, Long> pairs = new java.util.HashMap<>();
+        java.util.Map<Long, Long> rows = new java.util.HashMap<>();
+        java.util.Map<Long, Long> cols = new java.util.HashMap<>();
+        for (int i = 0; i < actual.size(); i++) {
+            long a = (long) actual.values()[i];
+            long b = (long) expected.values()[i];
+            pairs.merge(a * 1_000_003L + b, 1L, Long::sum);
+            rows.merge(a, 1L, Long::sum);
+            cols.merge(b, 1L, Long::sum);
+        }
+        double index = pairs.values().stream().mapToDouble(ArrayComparison::choose2).sum();
+        double sumRows = rows.values().stream().mapToDouble(ArrayComparison::choose2).sum();
+        double sumCols = cols.values().stream().mapToDouble(ArrayComparison::choose2).sum();
+        double expectedIndex = sumRows * sumCols / choose2(actual.size());
+        double maxIndex = (sumRows + sumCols) / 2;
+        return maxIndex == expectedIndex ? 1.0 : (index - expectedIndex) / (maxIndex - expectedIndex);
+    }
+
+    private static double choose2(long n) {
+        return n * (n - 1) / 2.0;
+    }
+
     static void requireSameShape(NdArray actual, NdArray expected) {
         if (!Arrays.equals(actual.shape(), expected.shape())) {
             throw new ShapeMismatchException("shape " + actual.shapeText() + " differs from the reference's " + expected.shapeText());

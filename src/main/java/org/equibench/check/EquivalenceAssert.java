@@ -29,7 +29,7 @@ public final class EquivalenceAssert extends AbstractAssert<EquivalenceAssert, L
     }
 
     static String describe(CheckOutcome o) {
-        String measured = o.problem() != null ? o.problem() : o.metric() + " = " + o.value() + " > " + o.tolerance();
+        String measured = o.problem() != null ? o.problem() : o.metric() + " = " + o.value() + " against tolerance " + o.tolerance();
         return "  " + o.output() + " vs " + o.reference() + ": " + measured + " (tolerance reason: " + o.why() + ")";
     }
 }

@@ -31,9 +31,12 @@ public final class EquivalenceGate {
 
     static CheckOutcome evaluate(OutputCheck check, Outputs actual, Outputs reference) {
         try {
-            double value = check.metric() == OutputCheck.Metric.METRIC_ABS_DIFF
-                    ? Math.abs(metric(actual, check.output()) - metric(reference, check.output()))
-                    : measure(check, array(actual, check.output()), array(reference, check.output()));
+            double value = switch (check.metric()) {
+                case METRIC_ABS_DIFF -> Math.abs(metric(actual, check.output()) - metric(reference, check.output()));
+                case METRIC_REL_DIFF -> Math.abs(metric(actual, check.output()) - metric(reference, check.output()))
+                        / Math.abs(metric(reference, check.output()));
+                default -> measure(check, array(actual, check.output()), array(reference, check.output()));
+            };
             return outcome(check, reference, value, check.accepts(value), null);
         } catch (IOException | IllegalArgumentException e) {
             return outcome(check, reference, Double.NaN, false, e.getMessage());
@@ -46,7 +49,8 @@ public final class EquivalenceGate {
             case MAX_REL_DIFF -> ArrayComparison.maxRelDiff(a, r);
             case LABEL_MISMATCHES -> ArrayComparison.labelMismatches(a, r);
             case LABEL_AGREEMENT -> ArrayComparison.labelAgreement(a, r);
-            case METRIC_ABS_DIFF -> throw new IllegalStateException("scalar metric");
+            case ADJUSTED_RAND_INDEX -> ArrayComparison.adjustedRandIndex(a, r);
+            case METRIC_ABS_DIFF, METRIC_REL_DIFF -> throw new IllegalStateException("scalar metric");
         };
     }
 

@@ -48,4 +48,13 @@ public final class NdArrayAssert extends AbstractAssert<NdArrayAssert, NdArray> 
         }
         return this;
     }
+
+    public NdArrayAssert isSamePartitionAs(NdArray expected, double minAdjustedRandIndex) {
+        hasSameShapeAs(expected);
+        double ari = ArrayComparison.adjustedRandIndex(actual, expected);
+        if (!(ari >= minAdjustedRandIndex)) {
+            failWithMessage("%s: adjusted Rand index %s is below %s", descriptionText(), ari, minAdjustedRandIndex);
+        }
+        return this;
+    }
 }

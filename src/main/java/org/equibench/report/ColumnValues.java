@@ -13,9 +13,9 @@ public final class ColumnValues {
         }
         PhaseStats phase = row.phases() == null ? null : row.phases().get(column.key());
         return switch (column.source()) {
-            case METRIC_PERCENT -> row.metrics() == null || row.metrics().get(column.key()) == null ? Double.NaN
-                    : row.metrics().get(column.key());
-            case PHASE_MEDIAN_TIME -> phase == null ? Double.NaN : phase.medianNs();
+            case METRIC_PERCENT, METRIC_NUMBER -> metric(row, column.key());
+            case PHASE_MEDIAN_TIME -> phase == null ? Double.NaN
+                    : column.perMetric() == null ? phase.medianNs() : phase.medianNs() / metric(row, column.perMetric());
             case PHASE_PEAK_RSS -> phase == null || phase.peakRssBytes() == null ? Double.NaN : phase.peakRssBytes();
             case PHASE_RSS_DELTA -> phase == null || phase.rssDeltaBytes() == null ? Double.NaN : phase.rssDeltaBytes();
             case PHASE_ALLOCATED -> phase == null || phase.allocatedBytes() == null ? Double.NaN : phase.allocatedBytes();
@@ -24,9 +24,15 @@ public final class ColumnValues {
         };
     }
 
+    private static double metric(ResultRow row, String name) {
+        Double v = row.metrics() == null ? null : row.metrics().get(name);
+        return v == null ? Double.NaN : v;
+    }
+
     public static String format(ReportColumn column, double v) {
         return switch (column.source()) {
             case METRIC_PERCENT -> Figures.percent(v);
+            case METRIC_NUMBER -> Figures.number(v);
             case PHASE_MEDIAN_TIME -> Figures.time(v);
             default -> Figures.bytes(v);
         };

@@ -49,6 +49,12 @@ public final class Figures {
     }
 
     public static String number(double v) {
-        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.3g", v);
+        if (Double.isNaN(v)) {
+            return "–";
+        }
+        if (v == Math.rint(v) && Math.abs(v) < 1e7) {
+            return String.format(Locale.ROOT, "%.0f", v);
+        }
+        return String.format(Locale.ROOT, Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5 ? "%.4f" : "%.3g", v);
     }
 }

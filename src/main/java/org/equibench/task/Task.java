@@ -43,6 +43,11 @@ public interface Task {
 
     List<ReportColumn> reportColumns();
 
+    /** True when the inputs differ by scale (data size); goldens are then kept per scale. */
+    default boolean inputsDependOnScale() {
+        return false;
+    }
+
     default Duration timeout(Scale scale) {
         return Duration.ofMinutes(scale == Scale.FULL ? 20 : 5);
     }

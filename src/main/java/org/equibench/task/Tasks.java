@@ -4,7 +4,8 @@ import java.util.List;
 
 /** Every task the harness knows. Add a new task here (and a test class and runner modules). */
 public final class Tasks {
-    private static final List<Task> ALL = List.of(new IrisMlpTask());
+    private static final List<Task> ALL = List.of(new IrisMlpTask(), new LinregCaliforniaTask(), new SvmDigitsTask(),
+            new KmeansBlobsTask());
 
     private Tasks() {
     }

