@@ -24,6 +24,22 @@ public final class ColumnValues {
         };
     }
 
+    /** 95% CI of this row's median time over the baseline's, for time columns; null otherwise. */
+    public static double[] ratioCi95(ReportColumn column, ResultRow row, ResultRow baseline) {
+        if (column.source() != ReportColumn.Source.PHASE_MEDIAN_TIME || baseline == null
+                || !ResultRow.PASSED.equals(row.status()) || !ResultRow.PASSED.equals(baseline.status())) {
+            return null;
+        }
+        PhaseStats a = row.phases() == null ? null : row.phases().get(column.key());
+        PhaseStats b = baseline.phases() == null ? null : baseline.phases().get(column.key());
+        if (a == null || b == null || a.samplesNs() == null || b.samplesNs() == null) {
+            return null;
+        }
+        double scale = column.perMetric() == null ? 1 : metric(baseline, column.perMetric()) / metric(row, column.perMetric());
+        double[] ci = org.equibench.measure.Bootstrap.ratioOfMediansCi95(a.samples(), b.samples());
+        return new double[] {ci[0] * scale, ci[1] * scale};
+    }
+
     private static double metric(ResultRow row, String name) {
         Double v = row.metrics() == null ? null : row.metrics().get(name);
         return v == null ? Double.NaN : v;

@@ -27,18 +27,20 @@ public final class HtmlTables {
 
     public static String phases(ResultRow row) {
         StringBuilder h = new StringBuilder(STYLE).append("<table><tr><th>phase</th><th>warm-up</th><th>n</th><th>ops/sample</th>"
-                + "<th>median</th><th>p95</th><th>min</th><th>RSS before</th><th>peak RSS</th><th>RSS growth</th>"
+                + "<th>median</th><th>95% CI of median</th><th>p95</th><th>min</th><th>RSS before</th><th>peak RSS</th><th>RSS growth</th>"
                 + "<th>allocated/rep</th></tr>");
         if (row.phases() != null) {
             row.phases().forEach((name, s) -> h.append("<tr><td>").append(esc(name)).append("</td><td>").append(s.warmup())
                     .append("</td><td>").append(s.n()).append("</td><td>").append(s.opsPerSample())
-                    .append("</td><td>").append(Figures.time(s.medianNs())).append("</td><td>").append(Figures.time(s.p95Ns()))
+                    .append("</td><td>").append(Figures.time(s.medianNs())).append("</td><td>")
+                    .append(Figures.time(s.medianCi95Ns().get(0))).append(" – ").append(Figures.time(s.medianCi95Ns().get(1)))
+                    .append("</td><td>").append(Figures.time(s.p95Ns()))
                     .append("</td><td>").append(Figures.time(s.minNs())).append("</td><td>").append(bytes(s.rssBeforeBytes()))
                     .append("</td><td>").append(bytes(s.peakRssBytes())).append("</td><td>").append(bytes(s.rssDeltaBytes()))
                     .append("</td><td>").append(bytes(s.allocatedBytes())).append("</td></tr>"));
         }
         if (row.process() != null) {
-            h.append("<tr><td>whole process (harness view)</td><td colspan=3></td><td colspan=3>wall ")
+            h.append("<tr><td>whole process (harness view)</td><td colspan=3></td><td colspan=4>wall ")
                     .append(Figures.time(row.process().wallNs())).append("</td><td colspan=2>peak RSS ")
                     .append(bytes(row.process().peakRssBytes())).append("</td><td colspan=2></td></tr>");
         }

@@ -26,7 +26,8 @@ public final class MarkdownSummary {
         md.append("Host: ");
         run.host().forEach((k, v) -> md.append(k).append(" `").append(v).append("`; "));
         md.append("\n\nTimes are medians per operation; a ratio is this row's figure divided by the baseline row's "
-                + "(below 1 = faster or smaller). Only rows that passed the equivalence gate have figures.\n");
+                + "(below 1 = faster or smaller), with its 95% bootstrap confidence interval in parentheses for times. "
+                + "Only rows that passed the equivalence gate have figures.\n");
         for (Task task : tasks) {
             List<ResultRow> rows = results.rows().stream().filter(r -> r.task().equals(task.id())).toList();
             if (!rows.isEmpty()) {
@@ -68,7 +69,12 @@ public final class MarkdownSummary {
                     md.append(' ').append(ColumnValues.format(c, v)).append(" |");
                     if (c.ratio()) {
                         double base = baseline.map(b -> ColumnValues.value(c, b)).orElse(Double.NaN);
-                        md.append(' ').append(Figures.ratio(v / base)).append(" |");
+                        md.append(' ').append(Figures.ratio(v / base));
+                        double[] ci = ColumnValues.ratioCi95(c, row, baseline.orElse(null));
+                        if (ci != null && baseline.map(b -> b != row).orElse(false)) {
+                            md.append(" (").append(Figures.ratio(ci[0])).append("–").append(Figures.ratio(ci[1])).append(')');
+                        }
+                        md.append(" |");
                     }
                 }
                 md.append('\n');

@@ -62,6 +62,32 @@ class MatrixResilienceTest {
         }
     }
 
+    /** The results file carries the fields the README and downstream tools rely on. */
+    private static void assertHasTheDocumentedShape(com.fasterxml.jackson.databind.JsonNode json) {
+        assertThat(json.get("schema").asInt()).isEqualTo(1);
+        assertThat(json.get("run")).isNotNull();
+        for (String f : List.of("started_at", "git_commit", "scale", "host")) {
+            assertThat(json.get("run").has(f)).as("run.%s", f).isTrue();
+        }
+        for (String f : List.of("cpu_model", "cores", "os", "java", "python", "rustc")) {
+            assertThat(json.get("run").get("host").has(f)).as("run.host.%s", f).isTrue();
+        }
+        var row = json.get("rows").get(0);
+        for (String f : List.of("task", "impl", "language", "framework", "dtype", "threads", "status", "reason",
+                "equivalence", "metrics", "phases", "process")) {
+            assertThat(row.has(f)).as("rows[0].%s", f).isTrue();
+        }
+        for (String f : List.of("output", "reference", "metric", "value", "tolerance", "why", "passed")) {
+            assertThat(row.get("equivalence").get(0).has(f)).as("equivalence.%s", f).isTrue();
+        }
+        for (String f : List.of("warmup", "n", "median_ns", "p95_ns", "min_ns", "rss_before_bytes", "peak_rss_bytes",
+                "rss_delta_bytes")) {
+            assertThat(row.get("phases").get("train").has(f)).as("phases.train.%s", f).isTrue();
+        }
+        assertThat(row.get("process").has("wall_ns")).isTrue();
+        assertThat(row.get("process").has("peak_rss_bytes")).isTrue();
+    }
+
     @Test
     void badRowsEndAsErrorsAndTheRunIsStillReported() throws Exception {
         Settings settings = Settings.fromSystemProperties().withWorkDir(dir.resolve("work")).withImpls("java/pure,shell/*");
@@ -87,6 +113,7 @@ class MatrixResilienceTest {
         assertThat(rows.get(0).phases()).containsKeys("load", "train", "infer_single", "infer_batch");
         assertThat(rows.subList(1, 4)).allSatisfy(r -> assertThat(r.phases()).as("no timings for unverified rows").isNull());
         assertThat(dir.resolve("results/latest.json")).exists();
+        assertHasTheDocumentedShape(org.equibench.data.Json.MAPPER.readTree(file.toFile()));
         assertThat(dir.resolve("results/latest.md")).content().contains("shell/hang` **error**");
     }
 }
