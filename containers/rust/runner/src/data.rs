@@ -137,6 +137,41 @@ pub fn read_npy<T: ReadableElement, D: Dimension>(path: &Path) -> Result<Array<T
     })
 }
 
+/// Reads a split file: an `<i8` permutation of the `n` data rows.
+pub fn read_split(path: &Path, n: usize) -> Result<Vec<usize>> {
+    let split: Array1<i64> = read_npy(path)?;
+    permutation(&split, n).with_context(|| format!("{}", path.display()))
+}
+
+/// Checks that `split` is a permutation of 0..n.
+fn permutation(split: &Array1<i64>, n: usize) -> Result<Vec<usize>> {
+    if split.len() != n {
+        bail!("split has {} entries, the data has {n} rows", split.len());
+    }
+    let mut seen = vec![false; n];
+    split
+        .iter()
+        .enumerate()
+        .map(|(pos, &row)| match usize::try_from(row) {
+            Ok(r) if r < n && !seen[r] => {
+                seen[r] = true;
+                Ok(r)
+            }
+            Ok(r) if r < n => bail!("split is not a permutation: row {r} appears twice (position {pos})"),
+            _ => bail!("split is not a permutation of 0..{n}: row {row} at position {pos}"),
+        })
+        .collect()
+}
+
+/// Reads a 2-D `<f8` array of finite numbers.
+pub fn read_finite_matrix(path: &Path) -> Result<Array2<f64>> {
+    let array: Array2<f64> = read_npy(path)?;
+    if let Some(((row, col), value)) = array.indexed_iter().find(|(_, v)| !v.is_finite()) {
+        bail!("{}: row {row}, column {col} is not a finite number: {value}", path.display());
+    }
+    Ok(array)
+}
+
 /// An output array of one of the protocol's element types (`<f8`, `<i8`).
 #[derive(Debug)]
 pub enum OutputArray {
@@ -227,6 +262,30 @@ mod tests {
             "b.csv line 3: empty line inside the data"
         );
         assert_eq!(error("r.csv", "a,b,species\n"), "r.csv: no data rows after the header");
+    }
+
+    #[test]
+    fn split_must_be_a_permutation() {
+        assert_eq!(permutation(&ndarray::array![2, 0, 1], 3).unwrap(), vec![2, 0, 1]);
+        assert!(permutation(&ndarray::array![0, 1], 3).unwrap_err().to_string().contains("2 entries"));
+        assert!(permutation(&ndarray::array![0, 0, 1], 3).unwrap_err().to_string().contains("appears twice"));
+        assert!(
+            permutation(&ndarray::array![0, 3, 1], 3)
+                .unwrap_err()
+                .to_string()
+                .contains("row 3 at position 1")
+        );
+        assert!(permutation(&ndarray::array![0, -1, 1], 3).unwrap_err().to_string().contains("row -1"));
+    }
+
+    #[test]
+    fn finite_matrix_names_the_bad_cell() {
+        let path = csv_file("m.npy", "");
+        OutputArray::F64Matrix(ndarray::array![[1.0, 2.0], [3.0, f64::NAN]]).write(&path).unwrap();
+        let err = read_finite_matrix(&path).unwrap_err().to_string();
+        assert!(err.ends_with("m.npy: row 1, column 1 is not a finite number: NaN"), "{err}");
+        OutputArray::F64Matrix(ndarray::array![[1.0, 2.0]]).write(&path).unwrap();
+        assert_eq!(read_finite_matrix(&path).unwrap(), ndarray::array![[1.0, 2.0]]);
     }
 
     #[test]

@@ -135,7 +135,7 @@ fn run(args: &Args, identity: &mut Identity) -> Result<()> {
         task: spec.task.clone(),
         implementation: spec.implementation.clone(),
         status: "ok",
-        runtime: runtime::manifest(&spec, report.framework, report.threads_used),
+        runtime: runtime::manifest(&spec, &report),
         metrics: report.metrics,
         phases: report.phases,
         outputs,

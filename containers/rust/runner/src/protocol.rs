@@ -93,6 +93,47 @@ impl Spec {
             _ => bail!("spec params.{name}: expected a positive number, got {value}"),
         }
     }
+
+    /// A boolean parameter.
+    pub fn param_bool(&self, name: &str) -> Result<bool> {
+        let value = self.param(name)?;
+        value.as_bool().with_context(|| format!("spec params.{name}: expected true or false, got {value}"))
+    }
+
+    /// A string parameter.
+    pub fn param_str(&self, name: &str) -> Result<&str> {
+        let value = self.param(name)?;
+        value.as_str().with_context(|| format!("spec params.{name}: expected a string, got {value}"))
+    }
+
+    /// Rejects parameters the task does not take: an ignored parameter would let
+    /// implementations silently compute different things.
+    pub fn check_param_names(&self, known: &[&str]) -> Result<()> {
+        let unknown: Vec<&str> =
+            self.params.keys().map(String::as_str).filter(|name| !known.contains(name)).collect();
+        if !unknown.is_empty() {
+            bail!("spec params: unknown {} ({} takes {})", unknown.join(", "), self.task, known.join(", "));
+        }
+        Ok(())
+    }
+
+    /// Checks that the inputs are exactly `roles`, none missing and none unknown.
+    pub fn check_input_roles(&self, roles: &[&str]) -> Result<()> {
+        let missing: Vec<&str> = roles.iter().copied().filter(|r| !self.inputs.contains_key(*r)).collect();
+        let unknown: Vec<&str> =
+            self.inputs.keys().map(String::as_str).filter(|r| !roles.contains(r)).collect();
+        if !missing.is_empty() || !unknown.is_empty() {
+            let list = |names: &[&str]| if names.is_empty() { "none".to_string() } else { names.join(", ") };
+            bail!(
+                "spec inputs: {} takes {}; missing: {}, unknown: {}",
+                self.task,
+                roles.join(", "),
+                list(&missing),
+                list(&unknown)
+            );
+        }
+        Ok(())
+    }
 }
 
 /// Best-effort task and impl of a spec that failed to parse, for the error result.
@@ -145,6 +186,9 @@ pub struct Runtime {
     pub framework: String,
     pub framework_version: String,
     pub libraries: Ordered<String>,
+    /// The model's parameters as the library reports them (classical tasks).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hyperparameters: Option<Value>,
     pub threads: Threads,
     pub dtype: String,
     pub device: String,
@@ -159,6 +203,9 @@ pub struct Threads {
     /// Thread-count environment variables as the process saw them.
     #[serde(flatten)]
     pub env: BTreeMap<String, String>,
+    /// Thread settings read back from the libraries themselves (e.g. rayon's pool size).
+    #[serde(flatten)]
+    pub read_back: Map<String, Value>,
 }
 
 /// How the binary was compiled (captured by build.rs).

@@ -70,14 +70,7 @@ pub fn run_pure(spec: &Spec) -> Result<TaskReport> {
     let phases = parse_phases(spec, PHASES)?;
     check_outputs(spec, OUTPUTS)?;
 
-    let mut report = TaskReport {
-        framework: "ndarray",
-        threads_used: 1,
-        phases: Ordered::default(),
-        metrics: Ordered::default(),
-        outputs: Vec::new(),
-        notes: Vec::new(),
-    };
+    let mut report = TaskReport::new("ndarray", 1);
     if spec.threads > 1 {
         report.notes.push(format!("rust/pure is single-threaded; threads = {} does not apply", spec.threads));
     }
@@ -211,9 +204,7 @@ fn load(spec: &Spec, params: &Params) -> Result<(Dataset, Weights)> {
     let labels = table.labels.expect("schema has a label column");
     let (n, d) = table.features.dim();
 
-    let split_path = spec.input("split", "npy")?;
-    let split: Array1<i64> = data::read_npy(split_path)?;
-    let split = permutation(&split, n).with_context(|| format!("{}", split_path.display()))?;
+    let split = data::read_split(spec.input("split", "npy")?, n)?;
     if params.n_train >= n {
         bail!(
             "spec params.n_train: {} leaves no test rows ({} rows in {})",
@@ -241,26 +232,6 @@ fn load(spec: &Spec, params: &Params) -> Result<(Dataset, Weights)> {
         b2: read_weight(spec, "b2", &[k])?,
     };
     Ok((Dataset { train_x, train_y, test_x, test_y }, init))
-}
-
-/// Checks that `split` is a permutation of 0..n.
-fn permutation(split: &Array1<i64>, n: usize) -> Result<Vec<usize>> {
-    if split.len() != n {
-        bail!("split has {} entries, the data has {n} rows", split.len());
-    }
-    let mut seen = vec![false; n];
-    split
-        .iter()
-        .enumerate()
-        .map(|(pos, &row)| match usize::try_from(row) {
-            Ok(r) if r < n && !seen[r] => {
-                seen[r] = true;
-                Ok(r)
-            }
-            Ok(r) if r < n => bail!("split is not a permutation: row {r} appears twice (position {pos})"),
-            _ => bail!("split is not a permutation of 0..{n}: row {row} at position {pos}"),
-        })
-        .collect()
 }
 
 /// Standardises columns with the train mean and population std (ddof = 0).
@@ -688,20 +659,6 @@ mod tests {
         assert_eq!(argmax(&[0.1, 0.5, 0.5]), 1);
         assert_eq!(argmax(&[0.7, 0.2, 0.7]), 0);
         assert_eq!(argmax(&[-1.0, -3.0, -0.5]), 2);
-    }
-
-    #[test]
-    fn split_must_be_a_permutation() {
-        assert_eq!(permutation(&ndarray::array![2, 0, 1], 3).unwrap(), vec![2, 0, 1]);
-        assert!(permutation(&ndarray::array![0, 1], 3).unwrap_err().to_string().contains("2 entries"));
-        assert!(permutation(&ndarray::array![0, 0, 1], 3).unwrap_err().to_string().contains("appears twice"));
-        assert!(
-            permutation(&ndarray::array![0, 3, 1], 3)
-                .unwrap_err()
-                .to_string()
-                .contains("row 3 at position 1")
-        );
-        assert!(permutation(&ndarray::array![0, -1, 1], 3).unwrap_err().to_string().contains("row -1"));
     }
 
     #[test]

@@ -1,9 +1,14 @@
 //! The registry of (task, impl) pairs this runner implements, and what every
 //! task implementation hands back to `main`.
 
+mod classical;
 mod iris_mlp;
+mod kmeans_blobs;
+mod linreg_california;
+mod svm_digits;
 
 use anyhow::{Result, bail};
+use serde_json::{Map, Value};
 
 use crate::data::OutputArray;
 use crate::protocol::{Ordered, PhaseResult, Spec};
@@ -13,6 +18,10 @@ pub struct TaskReport {
     /// The library doing the numerical work (a key of the runtime libraries).
     pub framework: &'static str,
     pub threads_used: u32,
+    /// Thread settings read back from the library (runtime.threads).
+    pub threads_read_back: Map<String, Value>,
+    /// The model's parameters as the library reports them (runtime.hyperparameters).
+    pub hyperparameters: Option<Value>,
     pub phases: Ordered<PhaseResult>,
     pub metrics: Ordered<f64>,
     /// Requested outputs, in the order the spec lists them.
@@ -20,10 +29,34 @@ pub struct TaskReport {
     pub notes: Vec<String>,
 }
 
+impl TaskReport {
+    /// An empty report for a run computing with `framework` on `threads_used` threads.
+    pub fn new(framework: &'static str, threads_used: u32) -> TaskReport {
+        TaskReport {
+            framework,
+            threads_used,
+            threads_read_back: Map::new(),
+            hyperparameters: None,
+            phases: Ordered::default(),
+            metrics: Ordered::default(),
+            outputs: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+}
+
 /// Runs every phase of the spec and collects the requested outputs.
 pub type TaskFn = fn(&Spec) -> Result<TaskReport>;
 
-const REGISTRY: &[(&str, &str, TaskFn)] = &[("iris-mlp", "rust/pure", iris_mlp::run_pure)];
+const REGISTRY: &[(&str, &str, TaskFn)] = &[
+    ("iris-mlp", "rust/pure", iris_mlp::run_pure),
+    ("linreg-california", "rust/linfa", linreg_california::run_linfa),
+    ("linreg-california", "rust/smartcore", linreg_california::run_smartcore),
+    ("svm-digits", "rust/linfa", svm_digits::run_linfa),
+    ("svm-digits", "rust/smartcore", svm_digits::run_smartcore),
+    ("kmeans-blobs", "rust/linfa", kmeans_blobs::run_linfa),
+    ("kmeans-blobs", "rust/smartcore", kmeans_blobs::run_smartcore),
+];
 
 /// The implementation of `task` named `implementation`.
 pub fn lookup(task: &str, implementation: &str) -> Result<TaskFn> {

@@ -68,6 +68,11 @@ public final class JavaRun {
         libs.put(name, version);
     }
 
+    /** The model's parameters as the library itself reports them (a JSON-friendly map or string). */
+    public void hyperparameters(Object reported) {
+        runtime.put("hyperparameters", reported);
+    }
+
     /** A thread setting as read back from the library itself. */
     public void threadKnob(String name, Object value) {
         threads.put(name, value);

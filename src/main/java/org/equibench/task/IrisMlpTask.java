@@ -57,7 +57,9 @@ public final class IrisMlpTask implements Task {
         return List.of(
                 Implementation.of("rust/pure", "Rust + ndarray storage, hand-written loops, no BLAS", "f64"),
                 Implementation.of("java/pure", "plain Java double[] loops", "f64"),
-                Implementation.of("java/djl", "DJL 0.35.1 NDArray on PyTorch engine", "f64"),
+                Implementation.of("java/djl", "DJL 0.35.1 NDArray on PyTorch engine", "f64")
+                        .withNote("tensor operations on libtorch 2.7.1 through DJL, gradients written as NDArray "
+                                + "expressions like the NumPy reference (not autograd); one intra-op and one inter-op thread"),
                 Implementation.of("python/numpy", "NumPy", "f64"),
                 Implementation.of("python/sklearn", "scikit-learn MLPClassifier", "f64")
                         .withNote("configured as plain SGD: momentum 0, no Nesterov, alpha 0, no shuffle, "
