@@ -37,13 +37,23 @@ public final class SeededGenerators {
     }
 
     /**
-     * n points in d dimensions around k centres drawn uniformly from [-box, box]^d; point i belongs to
-     * blob i mod k and is its centre plus N(0, spread²) noise per coordinate (scikit-learn make_blobs' model,
-     * with a fixed interleaved order instead of a shuffle). Row-major n × d.
+     * n points in d dimensions around k centres; point i belongs to blob i mod k and is its centre plus
+     * N(0, spread²) noise per coordinate (scikit-learn make_blobs' model, with a fixed interleaved order instead
+     * of a shuffle). Centres are drawn uniformly from [-box, box]^d, redrawing any closer than
+     * {@code minSeparation} to an earlier one, so that the clustering has one clear optimum: overlapping blobs
+     * give Lloyd's algorithm several local optima, and rows started from different centroids could then not be
+     * compared at all. Row-major n × d.
      */
-    public static double[] gaussianBlobs(int n, int d, int k, double box, double spread, long seed) {
+    public static double[] gaussianBlobs(int n, int d, int k, double box, double spread, double minSeparation, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
-        double[] centres = uniform(rng, k * d, box);
+        double[] centres = new double[k * d];
+        for (int c = 0; c < k; c++) {
+            double[] candidate;
+            do {
+                candidate = uniform(rng, d, box);
+            } while (tooClose(candidate, centres, c, d, minSeparation));
+            System.arraycopy(candidate, 0, centres, c * d, d);
+        }
         double[] points = new double[n * d];
         for (int i = 0; i < n; i++) {
             int blob = i % k;
@@ -54,40 +64,79 @@ public final class SeededGenerators {
         return points;
     }
 
+    private static boolean tooClose(double[] candidate, double[] centres, int count, int d, double minDistance) {
+        for (int c = 0; c < count; c++) {
+            double sq = 0;
+            for (int j = 0; j < d; j++) {
+                double diff = candidate[j] - centres[c * d + j];
+                sq += diff * diff;
+            }
+            if (sq < minDistance * minDistance) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
-     * k initial centroids by k-means++ (Arthur &amp; Vassilvitskii 2007): the first a uniformly chosen point,
-     * each next one a point drawn with probability proportional to its squared distance to the nearest
-     * centroid chosen so far. Row-major k × d.
+     * k initial centroids by greedy k-means++ (Arthur &amp; Vassilvitskii 2007, with scikit-learn's greedy
+     * step): the first centroid is a uniformly chosen point; for each next one, 2 + ⌊ln k⌋ candidates are drawn
+     * with probability proportional to their squared distance to the nearest centroid so far, and the candidate
+     * that lowers the total squared distance most is kept. Row-major k × d.
      */
     public static double[] kMeansPlusPlus(double[] points, int d, int k, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         int n = points.length / d;
+        int trials = 2 + (int) Math.log(k);
         double[] centroids = new double[k * d];
         double[] nearest = new double[n];
         java.util.Arrays.fill(nearest, Double.POSITIVE_INFINITY);
         int chosen = rng.nextInt(n);
         for (int c = 0; c < k; c++) {
             System.arraycopy(points, chosen * d, centroids, c * d, d);
-            double total = 0;
             for (int i = 0; i < n; i++) {
-                double dist = 0;
-                for (int j = 0; j < d; j++) {
-                    double diff = points[i * d + j] - centroids[c * d + j];
-                    dist += diff * diff;
-                }
-                nearest[i] = Math.min(nearest[i], dist);
-                total += nearest[i];
+                nearest[i] = Math.min(nearest[i], squaredDistance(points, i, points, chosen, d));
             }
-            double target = rng.nextDouble() * total;
-            chosen = n - 1;
-            for (int i = 0; i < n; i++) {
-                target -= nearest[i];
-                if (target < 0) {
-                    chosen = i;
-                    break;
+            if (c + 1 == k) {
+                break;
+            }
+            double total = 0;
+            for (double v : nearest) {
+                total += v;
+            }
+            double bestPotential = Double.POSITIVE_INFINITY;
+            for (int t = 0; t < trials; t++) {
+                int candidate = drawProportional(nearest, total, rng);
+                double potential = 0;
+                for (int i = 0; i < n; i++) {
+                    potential += Math.min(nearest[i], squaredDistance(points, i, points, candidate, d));
+                }
+                if (potential < bestPotential) {
+                    bestPotential = potential;
+                    chosen = candidate;
                 }
             }
         }
         return centroids;
+    }
+
+    private static int drawProportional(double[] weights, double total, SplittableRandom rng) {
+        double target = rng.nextDouble() * total;
+        for (int i = 0; i < weights.length; i++) {
+            target -= weights[i];
+            if (target < 0) {
+                return i;
+            }
+        }
+        return weights.length - 1;
+    }
+
+    private static double squaredDistance(double[] a, int i, double[] b, int j, int d) {
+        double sq = 0;
+        for (int x = 0; x < d; x++) {
+            double diff = a[i * d + x] - b[j * d + x];
+            sq += diff * diff;
+        }
+        return sq;
     }
 }

@@ -2,6 +2,9 @@ package org.equibench.impl;
 
 import java.util.List;
 import java.util.Optional;
+import org.equibench.impl.classical.TribuoKmeansBlobs;
+import org.equibench.impl.classical.TribuoLinregCalifornia;
+import org.equibench.impl.classical.TribuoSvmDigits;
 import org.equibench.impl.irismlp.DjlIrisMlp;
 import org.equibench.impl.irismlp.PureJavaIrisMlp;
 
@@ -9,7 +12,10 @@ import org.equibench.impl.irismlp.PureJavaIrisMlp;
 public final class JavaImplementations {
     private static final List<JavaImplementation> ALL = List.of(
             new PureJavaIrisMlp(),
-            new DjlIrisMlp());
+            new DjlIrisMlp(),
+            new TribuoLinregCalifornia(),
+            new TribuoSvmDigits(),
+            new TribuoKmeansBlobs());
 
     private JavaImplementations() {
     }
