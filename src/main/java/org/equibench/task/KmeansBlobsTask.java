@@ -17,7 +17,7 @@ import org.equibench.runner.RunSpec.InputFile;
  * initial centroids, run to the fixed point. Rows that cannot take the shared centroids are compared at
  * result level (same partition, same inertia) and on time per iteration rather than total time.
  */
-public final class KmeansBlobsTask implements Task {
+public final class KmeansBlobsTask extends ClassicalTask {
     static final long SEED = 42;
     static final int K = 8;
     /**
@@ -36,11 +36,6 @@ public final class KmeansBlobsTask implements Task {
     @Override
     public String id() {
         return "kmeans-blobs";
-    }
-
-    @Override
-    public String family() {
-        return "classical ML";
     }
 
     @Override
@@ -68,21 +63,6 @@ public final class KmeansBlobsTask implements Task {
                 Implementation.of("java/tribuo", "Tribuo KMeansTrainer (k-means++, 1 thread)", "f64").withNote(ownInit),
                 Implementation.of("rust/linfa", "linfa-clustering KMeans (precomputed init)", "f64"),
                 Implementation.of("rust/smartcore", "smartcore KMeans", "f64").withNote(ownInit));
-    }
-
-    @Override
-    public String referenceImpl() {
-        return "python/sklearn";
-    }
-
-    @Override
-    public String baselineImpl() {
-        return "python/sklearn";
-    }
-
-    @Override
-    public String dtype() {
-        return "f64";
     }
 
     @Override

@@ -10,7 +10,7 @@ import org.equibench.Settings.Scale;
 import org.equibench.runner.RunSpec.InputFile;
 
 /** Seed-002 §3.1 regression: ordinary least squares with intercept on the real California Housing data. */
-public final class LinregCaliforniaTask implements Task {
+public final class LinregCaliforniaTask extends ClassicalTask {
     static final int ROWS = 20_640;
     private static final String EXACT =
             "OLS has one exact solution; QR, SVD and normal-equation solvers differ only in round-off on this design";
@@ -18,11 +18,6 @@ public final class LinregCaliforniaTask implements Task {
     @Override
     public String id() {
         return "linreg-california";
-    }
-
-    @Override
-    public String family() {
-        return "classical ML";
     }
 
     @Override
@@ -45,26 +40,6 @@ public final class LinregCaliforniaTask implements Task {
     }
 
     @Override
-    public String referenceImpl() {
-        return "python/sklearn";
-    }
-
-    @Override
-    public String baselineImpl() {
-        return "python/sklearn";
-    }
-
-    @Override
-    public String dtype() {
-        return "f64";
-    }
-
-    @Override
-    public List<String> phases() {
-        return List.of("load", "fit", "predict_batch", "predict_single");
-    }
-
-    @Override
     public List<String> outputs() {
         return List.of("coef", "intercept", "test_pred");
     }
@@ -80,10 +55,10 @@ public final class LinregCaliforniaTask implements Task {
     @Override
     public PreparedInputs prepare(Path root, Path dir, Scale scale) throws IOException {
         Map<String, InputFile> files = new LinkedHashMap<>();
-        files.put("data", ClassicalInputs.csv(root, "california_housing.csv"));
-        files.put("split", ClassicalInputs.split(dir, ROWS));
+        files.put("data", ClassicalTask.csv(root, "california_housing.csv"));
+        files.put("split", ClassicalTask.split(dir, ROWS));
         Map<String, Object> params = new LinkedHashMap<>();
-        params.put("n_train", ClassicalInputs.trainRows(ROWS));
+        params.put("n_train", ClassicalTask.trainRows(ROWS));
         params.put("single_rows", 200);
         params.put("fit_intercept", true);
         return new PreparedInputs(files, params);

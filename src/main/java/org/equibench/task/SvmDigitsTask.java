@@ -14,7 +14,7 @@ import org.equibench.runner.RunSpec.InputFile;
  * Tribuo both run libsvm (SMO, one-vs-one); linfa and smartcore have solvers of their own, so they are
  * compared at the level of the algorithm's result, and labelled so next to their timings.
  */
-public final class SvmDigitsTask implements Task {
+public final class SvmDigitsTask extends ClassicalTask {
     static final int ROWS = 1_797;
     private static final String NOT_LIKE_FOR_LIKE = "not like-for-like: ";
     private static final String SAME_LIBSVM = "same libsvm solver, C, tolerance and class order; the two libsvm copies "
@@ -23,11 +23,6 @@ public final class SvmDigitsTask implements Task {
     @Override
     public String id() {
         return "svm-digits";
-    }
-
-    @Override
-    public String family() {
-        return "classical ML";
     }
 
     @Override
@@ -54,26 +49,6 @@ public final class SvmDigitsTask implements Task {
     }
 
     @Override
-    public String referenceImpl() {
-        return "python/sklearn";
-    }
-
-    @Override
-    public String baselineImpl() {
-        return "python/sklearn";
-    }
-
-    @Override
-    public String dtype() {
-        return "f64";
-    }
-
-    @Override
-    public List<String> phases() {
-        return List.of("load", "fit", "predict_batch", "predict_single");
-    }
-
-    @Override
     public List<String> outputs() {
         return List.of("test_pred");
     }
@@ -97,10 +72,10 @@ public final class SvmDigitsTask implements Task {
     @Override
     public PreparedInputs prepare(Path root, Path dir, Scale scale) throws IOException {
         Map<String, InputFile> files = new LinkedHashMap<>();
-        files.put("data", ClassicalInputs.csv(root, "digits.csv"));
-        files.put("split", ClassicalInputs.split(dir, ROWS));
+        files.put("data", ClassicalTask.csv(root, "digits.csv"));
+        files.put("split", ClassicalTask.split(dir, ROWS));
         Map<String, Object> params = new LinkedHashMap<>();
-        params.put("n_train", ClassicalInputs.trainRows(ROWS));
+        params.put("n_train", ClassicalTask.trainRows(ROWS));
         params.put("single_rows", 100);
         params.put("C", 1.0);
         params.put("tol", 0.001);

@@ -2,16 +2,42 @@ package org.equibench.task;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import org.equibench.data.InputFiles;
 import org.equibench.data.NdArray;
 import org.equibench.data.SeededGenerators;
 import org.equibench.runner.RunSpec.InputFile;
 
-/** Inputs shared by the classical ML tasks: a CSV data file and an 80/20 split by a seeded permutation. */
-final class ClassicalInputs {
+/**
+ * What the classical ML tasks share: scikit-learn as reference and baseline, f64, the same phases, and
+ * inputs made of a CSV data file and an 80/20 split by a seeded permutation.
+ */
+abstract class ClassicalTask implements Task {
     static final long SEED = 42;
 
-    private ClassicalInputs() {
+    @Override
+    public String family() {
+        return "classical ML";
+    }
+
+    @Override
+    public String referenceImpl() {
+        return "python/sklearn";
+    }
+
+    @Override
+    public String baselineImpl() {
+        return "python/sklearn";
+    }
+
+    @Override
+    public String dtype() {
+        return "f64";
+    }
+
+    @Override
+    public List<String> phases() {
+        return List.of("load", "fit", "predict_batch", "predict_single");
     }
 
     static InputFile csv(Path root, String name) throws IOException {
