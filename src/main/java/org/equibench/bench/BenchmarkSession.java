@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.equibench.Settings;
 import org.equibench.report.HostInfo;
+import org.equibench.report.HtmlPage;
 import org.equibench.report.MarkdownSummary;
 import org.equibench.report.ResultRow;
 import org.equibench.report.ResultsFile;
@@ -79,10 +80,14 @@ public final class BenchmarkSession {
         }
         ResultsFile results = ResultsFile.of(runInfo(), List.copyOf(rows));
         Path file = results.write(resultsDir);
-        Path md = resultsDir.resolve("latest.md");
-        Path tmp = Files.createTempFile(resultsDir, "latest", ".md.tmp");
-        Files.writeString(tmp, MarkdownSummary.render(results, Tasks.all()));
-        Files.move(tmp, md, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        writeAtomically(resultsDir.resolve("latest.md"), MarkdownSummary.render(results, Tasks.all()));
+        writeAtomically(resultsDir.resolve("latest.html"), HtmlPage.render(results, Tasks.all()));
         return file;
+    }
+
+    private static void writeAtomically(Path file, String text) throws IOException {
+        Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
+        Files.writeString(tmp, text);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 }

@@ -1,0 +1,43 @@
+package org.equibench.report;
+
+import java.io.IOException;
+import java.util.Base64;
+import java.util.List;
+import org.commonmark.ext.gfm.tables.TablesExtension;
+import org.commonmark.parser.Parser;
+import org.commonmark.renderer.html.HtmlRenderer;
+import org.equibench.task.Task;
+
+/**
+ * results/latest.html: one self-contained page (no external CSS, scripts or images) with the same tables as
+ * latest.md, rendered by commonmark, and each task's chart embedded as a data URI.
+ */
+public final class HtmlPage {
+    private static final String STYLE = """
+            body{font:14px/1.45 system-ui,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}
+            table{border-collapse:collapse;margin:.6em 0 1.2em}th,td{border:1px solid #ccc;padding:3px 8px}
+            td{text-align:right}td:first-child,th:first-child{text-align:left}th{background:#f3f3f3}
+            code{background:#f5f5f5;padding:0 3px}h2{border-top:2px solid #ddd;padding-top:.8em;margin-top:2em}
+            img{max-width:100%}strong{color:#b00020}
+            """;
+
+    private HtmlPage() {
+    }
+
+    public static String render(ResultsFile results, List<Task> tasks) throws IOException {
+        StringBuilder md = new StringBuilder(MarkdownSummary.render(results, tasks));
+        for (Task task : tasks) {
+            List<ResultRow> rows = results.rows().stream().filter(r -> r.task().equals(task.id())).toList();
+            if (rows.stream().anyMatch(r -> ResultRow.PASSED.equals(r.status()))) {
+                byte[] png = BarChart.phaseMedians(task.id() + ": median time per phase", rows, task.phases());
+                md.append("\n### Chart: ").append(task.id()).append("\n\n![median time per phase of ").append(task.id())
+                        .append("](data:image/png;base64,").append(Base64.getEncoder().encodeToString(png)).append(")\n");
+            }
+        }
+        var extensions = List.of(TablesExtension.create());
+        Parser parser = Parser.builder().extensions(extensions).build();
+        HtmlRenderer renderer = HtmlRenderer.builder().extensions(extensions).build();
+        return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>equibench results</title><style>"
+                + STYLE + "</style></head><body>\n" + renderer.render(parser.parse(md.toString())) + "</body></html>\n";
+    }
+}
