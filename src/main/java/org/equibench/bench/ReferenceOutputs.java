@@ -1,5 +1,6 @@
 package org.equibench.bench;
 
+import java.util.Map;
 import org.equibench.check.EquivalenceGate.Outputs;
 
 /**
@@ -7,18 +8,18 @@ import org.equibench.check.EquivalenceGate.Outputs;
  * case where the reference row has nothing to be checked against by design (no golden is committed for a
  * scale whose data is large); it then stands as the reference itself, and says so.
  */
-public record ReferenceOutputs(Outputs outputs, String unavailable, boolean noGoldenKept) {
+public record ReferenceOutputs(Outputs outputs, Map<String, Object> manifest, String unavailable, boolean noGoldenKept) {
 
-    public static ReferenceOutputs of(Outputs outputs) {
-        return new ReferenceOutputs(outputs, null, false);
+    public static ReferenceOutputs of(Outputs outputs, Map<String, Object> manifest) {
+        return new ReferenceOutputs(outputs, manifest, null, false);
     }
 
     public static ReferenceOutputs missing(String why) {
-        return new ReferenceOutputs(null, why, false);
+        return new ReferenceOutputs(null, null, why, false);
     }
 
     public static ReferenceOutputs noGoldenKept(String why) {
-        return new ReferenceOutputs(null, why, true);
+        return new ReferenceOutputs(null, null, why, true);
     }
 
     public boolean available() {

@@ -1,10 +1,12 @@
 package org.equibench.bench;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.equibench.check.CheckOutcome;
 import org.equibench.check.EquivalenceGate;
+import org.equibench.check.ManifestComparison;
 import org.equibench.report.PhaseStats;
 import org.equibench.report.ResultRow;
 import org.equibench.runner.RowRun;
@@ -22,35 +24,44 @@ public final class RowJudge {
     }
 
     public static ResultRow skipped(Task task, Implementation impl, String reason) {
-        return row(task, impl, ResultRow.SKIPPED, reason, null, List.of(), null, null);
+        return row(task, impl, ResultRow.SKIPPED, reason, null, List.of(), List.of(), null, null);
     }
 
     public static ResultRow judge(Task task, Implementation impl, RowRun run, ReferenceOutputs reference) {
         if (!run.ok()) {
-            return row(task, impl, ResultRow.ERROR, run.error(), null, List.of(), run, null);
+            return row(task, impl, ResultRow.ERROR, run.error(), null, List.of(), List.of(), run, null);
         }
         if (reference.noGoldenKept() && impl.id().equals(task.referenceImpl())) {
             CheckOutcome self = new CheckOutcome("all outputs", impl.id(), "is_reference", 0, 0,
                     "this row defines the reference; " + reference.unavailable(), true, null);
-            return row(task, impl, ResultRow.PASSED, "", impl.id() + " (itself)", List.of(self), run, run);
+            return row(task, impl, ResultRow.PASSED, "", impl.id() + " (itself)", List.of(self), List.of(), run, run);
         }
         if (!reference.available()) {
             return row(task, impl, ResultRow.ERROR, task.id() + " " + impl.id() + ": no reference to compare with: "
-                    + reference.unavailable(), null, List.of(), run, null);
+                    + reference.unavailable(), null, List.of(), List.of(), run, null);
         }
-        List<CheckOutcome> outcomes = EquivalenceGate.evaluate(task.checks(impl),
-                TaskMatrix.outputsOf(run, impl.id()), reference.outputs());
+        String label = reference.outputs().label();
+        List<CheckOutcome> outcomes = EquivalenceGate.evaluate(task.checks(impl), TaskMatrix.outputsOf(run, impl.id()),
+                reference.outputs());
+        List<ManifestComparison.Difference> differences = ManifestComparison.compare(reference.manifest(),
+                TaskMatrix.manifestOf(run.result().runtime()), task.declaredDifferences(impl));
+        List<String> problems = new ArrayList<>();
         long failed = outcomes.stream().filter(o -> !o.passed()).count();
         if (failed > 0) {
-            return row(task, impl, ResultRow.FAILED, failed + " of " + outcomes.size() + " equivalence checks failed against "
-                    + reference.outputs().label(), reference.outputs().label(), outcomes, run, null);
+            problems.add(failed + " of " + outcomes.size() + " equivalence checks failed against " + label);
         }
-        return row(task, impl, ResultRow.PASSED, "", reference.outputs().label(), outcomes, run, run);
+        differences.stream().filter(d -> !d.declared()).forEach(d -> problems.add("manifest field " + d.field()
+                + " differs from " + label + " (" + d.reference() + " there, " + d.actual() + " here) and the task does not declare it"));
+        if (!problems.isEmpty()) {
+            return row(task, impl, ResultRow.FAILED, String.join("; ", problems), label, outcomes, differences, run, null);
+        }
+        return row(task, impl, ResultRow.PASSED, "", label, outcomes, differences, run, run);
     }
 
     /** {@code measured} is the run whose figures may be reported: null unless the row passed. */
     private static ResultRow row(Task task, Implementation impl, String status, String reason, String reference,
-                                 List<CheckOutcome> outcomes, RowRun run, RowRun measured) {
+                                 List<CheckOutcome> outcomes, List<ManifestComparison.Difference> differences,
+                                 RowRun run, RowRun measured) {
         Map<String, PhaseStats> phases = null;
         Map<String, Double> metrics = null;
         if (measured != null && measured.result().phases() != null) {
@@ -65,7 +76,7 @@ public final class RowJudge {
         RunSpec spec = run == null ? null : run.spec();
         int threads = spec == null ? 1 : spec.threads();
         return new ResultRow(task.id(), impl.id(), impl.language(), impl.framework(), impl.dtype(), threads, status, reason,
-                reference, task.dataset(), impl.note(), outcomes, metrics, phases, process, runtime,
+                reference, task.dataset(), impl.note(), outcomes, differences, metrics, phases, process, runtime,
                 ThreadKnobs.environment(threads));
     }
 }

@@ -114,7 +114,7 @@ public final class TaskMatrix {
         if (!impl.id().equals(task.referenceImpl()) && session.settings().selectsImpl(task.referenceImpl())) {
             Optional<RowRun> ref = run(task.implementation(task.referenceImpl()));
             if (ref.isPresent() && ref.get().ok()) {
-                return ReferenceOutputs.of(outputsOf(ref.get(), task.referenceImpl()));
+                return ReferenceOutputs.of(outputsOf(ref.get(), task.referenceImpl()), manifestOf(ref.get().result().runtime()));
             }
         }
         ReferenceOutputs golden = goldenOutputs();
@@ -138,13 +138,19 @@ public final class TaskMatrix {
                     + " but the spec is now " + current + " (inputs, params or outputs changed); regenerate it with: "
                     + regenerateCommand());
         }
-        return ReferenceOutputs.of(golden.outputs(p.get()));
+        return ReferenceOutputs.of(golden.outputs(p.get()), manifestOf(p.get().runtime()));
     }
 
     /** Replaces the golden with the reference row's outputs of this session. */
     public void writeGolden(RowRun referenceRun) throws IOException {
         golden().write(task.id(), task.referenceImpl(), baseSpec().fingerprint(), referenceRun.result().runtime(),
                 outputsOf(referenceRun, task.referenceImpl()), regenerateCommand());
+    }
+
+    /** The fairness manifest inside a runtime report, or null if the runner sent none. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> manifestOf(Map<String, Object> runtime) {
+        return runtime != null && runtime.get("manifest") instanceof Map<?, ?> m ? (Map<String, Object>) m : null;
     }
 
     public static EquivalenceGate.Outputs outputsOf(RowRun run, String label) {

@@ -24,6 +24,8 @@ public final class JavaRun {
     private final Map<String, Object> runtime = new LinkedHashMap<>();
     private final Map<String, Object> threads = new LinkedHashMap<>();
     private final List<String> notes = new ArrayList<>();
+    private final Map<String, Object> manifest = new java.util.TreeMap<>();
+    private final java.util.Set<String> unreadInputs = new java.util.HashSet<>();
 
     public JavaRun(RunSpec spec, Path outDir) {
         this.spec = spec;
@@ -78,6 +80,21 @@ public final class JavaRun {
         threads.put(name, value);
     }
 
+    /** A field of the fairness manifest (see PROTOCOL.md), read back from the library or the code's own settings. */
+    public void manifest(String field, Object value) {
+        manifest.put(field, value);
+    }
+
+    /** A task hyperparameter as the implementation reads it back, reported as manifest field hp.NAME. */
+    public void hyperparameter(String name, Object value) {
+        manifest.put("hp." + name, value);
+    }
+
+    /** An input of the spec this implementation does not read, so its digest is not claimed in the manifest. */
+    public void notRead(String role) {
+        unreadInputs.add(role);
+    }
+
     public void metric(String name, double value) {
         metrics.put(name, value);
     }
@@ -95,7 +112,22 @@ public final class JavaRun {
         }
     }
 
-    public RunResult result() {
+    public RunResult result() throws java.io.IOException {
+        manifest.put("language", "java");
+        manifest.put("language_version", runtime.get("language_version"));
+        manifest.putIfAbsent("framework", runtime.get("framework"));
+        manifest.putIfAbsent("framework_version", runtime.get("framework_version"));
+        manifest.putIfAbsent("blas", "none");
+        for (String env : List.of("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "RAYON_NUM_THREADS")) {
+            manifest.put("threads.env." + env, System.getenv().getOrDefault(env, "unset"));
+        }
+        // digests of the bytes of every input file the implementation read, computed here, not copied from the spec
+        for (var input : spec.inputs().entrySet()) {
+            if (!unreadInputs.contains(input.getKey())) {
+                manifest.put("input." + input.getKey() + ".sha256", org.equibench.data.Sha256.of(java.nio.file.Path.of(input.getValue().path())));
+            }
+        }
+        runtime.put("manifest", manifest);
         return new RunResult(RunSpec.PROTOCOL_VERSION, spec.task(), spec.impl(), "ok", null, runtime, metrics, phases,
                 outputs, notes);
     }

@@ -37,6 +37,9 @@ public final class AllureAttachments {
         if (row.equivalence() != null && !row.equivalence().isEmpty()) {
             Allure.addAttachment("equivalence", "text/html", HtmlTables.equivalence(row.equivalence()), "html");
         }
+        if (row.runtime() != null) {
+            Allure.addAttachment("fairness manifest", "text/html", ManifestTable.html(row), "html");
+        }
         if (ResultRow.PASSED.equals(row.status())) {
             Allure.addAttachment("timing and memory", "text/html", HtmlTables.phases(row), "html");
         }

@@ -81,6 +81,7 @@ public final class MarkdownSummary {
             }
         }
         renderEquivalence(md, rows);
+        md.append(ManifestTable.markdown(rows));
         List<ResultRow> unmeasured = rows.stream().filter(r -> !ResultRow.PASSED.equals(r.status())).toList();
         if (!unmeasured.isEmpty()) {
             md.append("\n### Rows without figures\n\n");

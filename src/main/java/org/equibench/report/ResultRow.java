@@ -3,14 +3,18 @@ package org.equibench.report;
 import java.util.List;
 import java.util.Map;
 import org.equibench.check.CheckOutcome;
+import org.equibench.check.ManifestComparison;
 
 /**
  * One (task, implementation) row of a results file. Phases and metrics are present only for rows whose
- * outputs passed the equivalence gate: a timing is never reported for an unverified row.
+ * outputs passed the equivalence gate: a timing is never reported for an unverified row. The row's fairness
+ * manifest is in {@code runtime.manifest}; how it differs from the reference row's is in
+ * {@code manifestDifferences}.
  */
 public record ResultRow(String task, String impl, String language, String framework, String dtype, int threads,
                         String status, String reason, String reference, String dataset, String note,
-                        List<CheckOutcome> equivalence, Map<String, Double> metrics, Map<String, PhaseStats> phases,
+                        List<CheckOutcome> equivalence, List<ManifestComparison.Difference> manifestDifferences,
+                        Map<String, Double> metrics, Map<String, PhaseStats> phases,
                         ProcessFigures process, Map<String, Object> runtime, Map<String, String> environment) {
 
     public static final String PASSED = "passed";

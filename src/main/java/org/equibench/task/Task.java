@@ -38,6 +38,14 @@ public interface Task {
     /** The checks a row must pass against the reference; may depend on the row (algorithm-level rows). */
     List<OutputCheck> checks(Implementation impl);
 
+    /**
+     * Manifest fields (see containers/PROTOCOL.md) in which this row may differ from the reference row, each
+     * with the reason shown in the report. Any other difference fails the row.
+     */
+    default java.util.Map<String, String> declaredDifferences(Implementation impl) {
+        return java.util.Map.of();
+    }
+
     /** Writes the shared inputs (split, initial weights, generated data) under dir and describes them. */
     PreparedInputs prepare(Path root, Path dir, Scale scale) throws IOException;
 

@@ -159,6 +159,14 @@ public final class TribuoKmeansBlobs implements JavaImplementation {
 
         double[] centroids = centroids(model, data.names(), k);
         TribuoSupport.report(run, model);
+        run.hyperparameter("k", Integer.parseInt(TribuoSupport.setting(model, "centroids")));
+        run.hyperparameter("max_iter", Integer.parseInt(TribuoSupport.setting(model, "iterations")));
+        run.hyperparameter("algorithm", "lloyd");
+        run.hyperparameter("init", "k-means++ seed " + TribuoSupport.setting(model, "seed") + " ("
+                + TribuoSupport.setting(model, "initialisationType").toLowerCase(java.util.Locale.ROOT) + ", Tribuo)");
+        run.hyperparameter("tol", 0.0); // Tribuo iterates until no assignment changes: scikit-learn's tol=0 criterion
+        run.manifest("threads.compute", Integer.parseInt(TribuoSupport.setting(model, "numThreads")));
+        run.notRead("init");
         run.threadKnob("tribuo.KMeansTrainer.numThreads", TribuoSupport.hyperparameters(model).get("numThreads"));
         run.note("Tribuo's KMeansTrainer cannot take user-supplied initial centroids: the 'init' input is not used; "
                 + "its own k-means++ initialisation (seed " + SEED + ") is, so the row is compared at result level");

@@ -113,6 +113,10 @@ public final class TribuoLinregCalifornia implements JavaImplementation {
         });
 
         TribuoSupport.report(run, model);
+        // normalize=true centres features and target, so the recovered model has an intercept
+        run.hyperparameter("fit_intercept", Boolean.parseBoolean(TribuoSupport.setting(model, "normalize")));
+        run.hyperparameter("solver", "normal equations (LU), features added one at a time until all are in (SLMTrainer)");
+        run.manifest("threads.compute", 1);
         TribuoSupport.noteSingleThreaded(run, "SLMTrainer");
         // protobuf: Tribuo's serialisation format, read here for the model's normalisation parameters
         run.library("protobuf-java", TribuoSupport.manifestAttribute(com.google.protobuf.Any.class, "Bundle-Version"));

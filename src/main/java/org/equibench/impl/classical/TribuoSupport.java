@@ -76,6 +76,16 @@ final class TribuoSupport {
         run.framework("Tribuo", Tribuo.VERSION);
         run.library("olcut-core", mavenVersion(ProvenanceUtil.class, "com.oracle.labs.olcut", "olcut-core"));
         run.hyperparameters(hyperparameters(model));
+        run.manifest("dtype", "f64"); // Tribuo's DenseVector/DenseMatrix hold double[] only
+    }
+
+    /** A trainer setting as the fitted model's provenance records it (the manifest reads it from there). */
+    static String setting(Model<?> model, String name) {
+        Object v = hyperparameters(model).get(name);
+        if (v == null) {
+            throw new IllegalStateException("Tribuo provenance has no trainer setting '" + name + "'");
+        }
+        return v.toString();
     }
 
     static Map<String, Object> hyperparameters(Model<?> model) {

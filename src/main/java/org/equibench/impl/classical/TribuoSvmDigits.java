@@ -158,6 +158,12 @@ public final class TribuoSvmDigits implements JavaImplementation {
                 .filter(p -> p.getOutput().getLabel().equals(p.getExample().getOutput().getLabel())).count();
 
         TribuoSupport.report(run, model);
+        run.hyperparameter("C", Double.parseDouble(TribuoSupport.setting(model, "cost")));
+        run.hyperparameter("tol", Double.parseDouble(TribuoSupport.setting(model, "eps")));
+        run.hyperparameter("kernel", TribuoSupport.setting(model, "kernelType").toLowerCase(java.util.Locale.ROOT));
+        run.hyperparameter("multiclass", "ovo"); // libsvm's own pairwise scheme for C_SVC
+        run.hyperparameter("solver", "libsvm smo");
+        run.manifest("threads.compute", 1);
         run.library("libsvm", String.format("%d.%02d", svm.LIBSVM_VERSION / 100, svm.LIBSVM_VERSION % 100));
         TribuoSupport.noteSingleThreaded(run, "libsvm");
         if (run.wants("predict_single")) {

@@ -45,6 +45,9 @@ public final class DjlIrisMlp implements JavaImplementation {
         run.threadKnob("torch.get_num_threads", JniUtils.getNumThreads());
         run.threadKnob("torch.get_num_interop_threads", JniUtils.getNumInteropThreads());
         run.note("gradients as explicit NDArray expressions, not autograd");
+        IrisData.reportPlainSgd(run);
+        run.manifest("threads.compute", JniUtils.getNumThreads());
+        run.manifest("blas", "libtorch " + engine.getVersion() + " bundled BLAS (not exposed through DJL)");
 
         IrisData[] loaded = new IrisData[1];
         run.phase("load", 1, () -> loaded[0] = IrisData.load(spec));
@@ -92,6 +95,7 @@ public final class DjlIrisMlp implements JavaImplementation {
                 }
             }
 
+            run.manifest("dtype", w.w1.getDataType() == DataType.FLOAT64 ? "f64" : w.w1.getDataType().toString());
             run.metric("train_accuracy", IrisData.accuracy(trainPred, data.trainY()));
             run.metric("test_accuracy", IrisData.accuracy(testPred, data.testY()));
             run.output("W1", NdArray.f64(w.w1.toDoubleArray(), IrisData.FEATURES, hidden));

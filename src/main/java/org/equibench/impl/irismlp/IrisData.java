@@ -78,6 +78,22 @@ public record IrisData(double[] trainX, int[] trainY, double[] testX, int[] test
         return Npy.read(Path.of(spec.input(role))).values();
     }
 
+    /** The manifest's hp.* of the protocol's plain SGD, for rows whose code fixes them (no framework object). */
+    static void reportPlainSgd(org.equibench.impl.JavaRun run) {
+        RunSpec spec = run.spec();
+        run.hyperparameter("epochs", spec.intParam("epochs"));
+        run.hyperparameter("batch_size", spec.intParam("batch_size"));
+        run.hyperparameter("learning_rate", spec.doubleParam("learning_rate"));
+        run.hyperparameter("hidden", spec.intParam("hidden"));
+        run.hyperparameter("momentum", 0.0);
+        run.hyperparameter("nesterov", false);
+        run.hyperparameter("l2", 0.0);
+        run.hyperparameter("shuffle", false);
+        run.hyperparameter("early_stopping", "none");
+        run.hyperparameter("activation", "relu");
+        run.hyperparameter("init", "injected");
+    }
+
     NdArray trainMatrix() {
         return NdArray.f64(trainX, trainRows(), FEATURES);
     }

@@ -21,6 +21,8 @@ public final class PureJavaIrisMlp implements JavaImplementation {
     public void run(JavaRun run) throws Exception {
         RunSpec spec = run.spec();
         run.framework("plain Java (double[] loops)", System.getProperty("java.version"));
+        IrisData.reportPlainSgd(run);
+        run.manifest("threads.compute", 1); // plain loops on the calling thread, no pool
         IrisData[] loaded = new IrisData[1];
         run.phase("load", 1, () -> loaded[0] = IrisData.load(spec));
         IrisData data = loaded[0] != null ? loaded[0] : IrisData.load(spec);
@@ -54,6 +56,7 @@ public final class PureJavaIrisMlp implements JavaImplementation {
             trainPred[i] = mlp.predictOne(data.trainX(), i);
         }
 
+        run.manifest("dtype", mlp.w1.getClass().getComponentType() == double.class ? "f64" : "f32");
         run.metric("train_accuracy", IrisData.accuracy(trainPred, data.trainY()));
         run.metric("test_accuracy", IrisData.accuracy(testPred, data.testY()));
         run.output("W1", NdArray.f64(mlp.w1, IrisData.FEATURES, hidden));
