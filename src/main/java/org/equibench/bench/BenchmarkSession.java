@@ -80,8 +80,8 @@ public final class BenchmarkSession {
         }
         ResultsFile results = ResultsFile.of(runInfo(), List.copyOf(rows));
         Path file = results.write(resultsDir);
-        writeAtomically(resultsDir.resolve("latest.md"), MarkdownSummary.render(results, Tasks.all()));
-        writeAtomically(resultsDir.resolve("latest.html"), HtmlPage.render(results, Tasks.all()));
+        writeAtomically(resultsDir.resolve("latest.md"), MarkdownSummary.render(results, Tasks.all(), settings.root()));
+        writeAtomically(resultsDir.resolve("latest.html"), HtmlPage.render(results, Tasks.all(), settings.root()));
         return file;
     }
 

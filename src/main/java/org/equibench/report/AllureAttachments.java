@@ -58,6 +58,18 @@ public final class AllureAttachments {
         }
     }
 
+    /** The task's manifest table and, where the task has one, the claim audit, on the task's summary test. */
+    public static void taskTables(Task task, List<ResultRow> taskRows, Path root) throws IOException {
+        String manifest = ManifestTable.markdown(taskRows);
+        if (!manifest.isBlank()) {
+            Allure.addAttachment(task.id() + " fairness manifest", "text/html", HtmlPage.fragment(manifest), "html");
+        }
+        if (task.claimsFile() != null) {
+            String audit = ClaimAudit.markdown(ClaimAudit.read(root.resolve(task.claimsFile())), taskRows);
+            Allure.addAttachment(task.id() + " claim audit", "text/html", HtmlPage.fragment(audit), "html");
+        }
+    }
+
     private static void attachFile(String name, Path file, String type, String ext) {
         if (file != null && Files.isRegularFile(file)) {
             try {

@@ -24,8 +24,8 @@ public final class HtmlPage {
     private HtmlPage() {
     }
 
-    public static String render(ResultsFile results, List<Task> tasks) throws IOException {
-        StringBuilder md = new StringBuilder(MarkdownSummary.render(results, tasks));
+    public static String render(ResultsFile results, List<Task> tasks, java.nio.file.Path root) throws IOException {
+        StringBuilder md = new StringBuilder(MarkdownSummary.render(results, tasks, root));
         for (Task task : tasks) {
             List<ResultRow> rows = results.rows().stream().filter(r -> r.task().equals(task.id())).toList();
             if (rows.stream().anyMatch(r -> ResultRow.PASSED.equals(r.status()))) {
@@ -34,10 +34,15 @@ public final class HtmlPage {
                         .append("](data:image/png;base64,").append(Base64.getEncoder().encodeToString(png)).append(")\n");
             }
         }
+        return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>equibench results</title></head><body>\n"
+                + fragment(md.toString()) + "</body></html>\n";
+    }
+
+    /** Markdown (with tables) as an HTML fragment with its own style, e.g. for an Allure attachment. */
+    public static String fragment(String markdown) {
         var extensions = List.of(TablesExtension.create());
         Parser parser = Parser.builder().extensions(extensions).build();
         HtmlRenderer renderer = HtmlRenderer.builder().extensions(extensions).build();
-        return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>equibench results</title><style>"
-                + STYLE + "</style></head><body>\n" + renderer.render(parser.parse(md.toString())) + "</body></html>\n";
+        return "<style>" + STYLE + "</style>\n" + renderer.render(parser.parse(markdown));
     }
 }

@@ -18,6 +18,11 @@ public final class MarkdownSummary {
     }
 
     public static String render(ResultsFile results, List<Task> tasks) {
+        return render(results, tasks, null);
+    }
+
+    /** With {@code root}, tasks that name a claims file get a claim audit after their tables. */
+    public static String render(ResultsFile results, List<Task> tasks, java.nio.file.Path root) {
         StringBuilder md = new StringBuilder();
         RunInfo run = results.run();
         md.append("# equibench results\n\n");
@@ -32,6 +37,14 @@ public final class MarkdownSummary {
             List<ResultRow> rows = results.rows().stream().filter(r -> r.task().equals(task.id())).toList();
             if (!rows.isEmpty()) {
                 renderTask(md, task, rows);
+                if (root != null && task.claimsFile() != null) {
+                    try {
+                        md.append(ClaimAudit.markdown(ClaimAudit.read(root.resolve(task.claimsFile())), rows));
+                    } catch (java.io.IOException e) {
+                        md.append("\n*Claim audit unavailable: cannot read ").append(task.claimsFile()).append(": ")
+                                .append(e.getMessage()).append("*\n");
+                    }
+                }
             }
         }
         return md.toString();

@@ -67,6 +67,11 @@ public final class IrisMlpTask implements Task {
     }
 
     @Override
+    public String claimsFile() {
+        return "data/claims/seed-000.json";
+    }
+
+    @Override
     public String referenceImpl() {
         return "python/numpy";
     }

@@ -51,6 +51,11 @@ public interface Task {
 
     List<ReportColumn> reportColumns();
 
+    /** A published benchmark's claims about this task to audit (data/claims/NAME.json), or null. */
+    default String claimsFile() {
+        return null;
+    }
+
     /** True when the inputs differ by scale (data size); goldens are then kept per scale. */
     default boolean inputsDependOnScale() {
         return false;

@@ -107,8 +107,9 @@ public final class TaskBench {
     }
 
     /** Attaches the task's chart and checks every selected row produced a row record. */
-    public void summarize() {
+    public void summarize() throws IOException {
         AllureAttachments.chart(task, rows());
+        AllureAttachments.taskTables(task, rows(), session.settings().root());
         assertThat(judged.keySet()).as("rows of %s", task.id())
                 .containsExactlyElementsOf(matrix.selectedImplementations().stream().map(Implementation::id).toList());
     }

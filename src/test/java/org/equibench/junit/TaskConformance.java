@@ -27,7 +27,7 @@ public interface TaskConformance {
 
     @Test
     @Order(3)
-    default void everySelectedRowIsReported(TaskBench bench) {
+    default void everySelectedRowIsReported(TaskBench bench) throws Exception {
         bench.summarize();
     }
 }
