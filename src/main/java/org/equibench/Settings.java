@@ -54,14 +54,18 @@ public record Settings(Path root, Path workDir, List<Pattern> tasks, List<Patter
 
     /** How much work a run does: repetitions now, data sizes for later tasks. */
     public enum Scale {
-        CI(1, 5), FULL(5, 30);
+        CI(1, 3, 2), FULL(5, 10, 3);
 
         public final int warmup;
+        /** timed repetitions per process */
         public final int repetitions;
+        /** processes per row, interleaved across rows (A B C A B C …); samples are pooled */
+        public final int rounds;
 
-        Scale(int warmup, int repetitions) {
+        Scale(int warmup, int repetitions, int rounds) {
             this.warmup = warmup;
             this.repetitions = repetitions;
+            this.rounds = rounds;
         }
 
         public String id() {

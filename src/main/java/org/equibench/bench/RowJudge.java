@@ -7,6 +7,7 @@ import java.util.Map;
 import org.equibench.check.CheckOutcome;
 import org.equibench.check.EquivalenceGate;
 import org.equibench.check.ManifestComparison;
+import org.equibench.report.ColdFigures;
 import org.equibench.report.PhaseStats;
 import org.equibench.report.ResultRow;
 import org.equibench.runner.RowRun;
@@ -28,13 +29,19 @@ public final class RowJudge {
     }
 
     public static ResultRow judge(Task task, Implementation impl, RowRun run, ReferenceOutputs reference) {
+        return judge(task, impl, run, List.of(run), reference);
+    }
+
+    /** {@code run} is the row's pooled run, {@code rounds} the processes it pooled (for the cold figures). */
+    public static ResultRow judge(Task task, Implementation impl, RowRun run, List<RowRun> rounds, ReferenceOutputs reference) {
+        ColdFigures cold = RowRounds.cold(rounds);
         if (!run.ok()) {
             return row(task, impl, ResultRow.ERROR, run.error(), null, List.of(), List.of(), run, null);
         }
         if (reference.noGoldenKept() && impl.id().equals(task.referenceImpl())) {
             CheckOutcome self = new CheckOutcome("all outputs", impl.id(), "is_reference", 0, 0,
                     "this row defines the reference; " + reference.unavailable(), true, null);
-            return row(task, impl, ResultRow.PASSED, "", impl.id() + " (itself)", List.of(self), List.of(), run, run);
+            return row(task, impl, ResultRow.PASSED, "", impl.id() + " (itself)", List.of(self), List.of(), run, run, cold);
         }
         if (!reference.available()) {
             return row(task, impl, ResultRow.ERROR, task.id() + " " + impl.id() + ": no reference to compare with: "
@@ -55,13 +62,19 @@ public final class RowJudge {
         if (!problems.isEmpty()) {
             return row(task, impl, ResultRow.FAILED, String.join("; ", problems), label, outcomes, differences, run, null);
         }
-        return row(task, impl, ResultRow.PASSED, "", label, outcomes, differences, run, run);
+        return row(task, impl, ResultRow.PASSED, "", label, outcomes, differences, run, run, cold);
     }
 
     /** {@code measured} is the run whose figures may be reported: null unless the row passed. */
     private static ResultRow row(Task task, Implementation impl, String status, String reason, String reference,
                                  List<CheckOutcome> outcomes, List<ManifestComparison.Difference> differences,
                                  RowRun run, RowRun measured) {
+        return row(task, impl, status, reason, reference, outcomes, differences, run, measured, null);
+    }
+
+    private static ResultRow row(Task task, Implementation impl, String status, String reason, String reference,
+                                 List<CheckOutcome> outcomes, List<ManifestComparison.Difference> differences,
+                                 RowRun run, RowRun measured, ColdFigures cold) {
         Map<String, PhaseStats> phases = null;
         Map<String, Double> metrics = null;
         if (measured != null && measured.result().phases() != null) {
@@ -76,7 +89,8 @@ public final class RowJudge {
         RunSpec spec = run == null ? null : run.spec();
         int threads = spec == null ? 1 : spec.threads();
         return new ResultRow(task.id(), impl.id(), impl.language(), impl.framework(), impl.dtype(), threads, status, reason,
-                reference, task.dataset(), impl.note(), outcomes, differences, metrics, phases, process, runtime,
+                reference, task.dataset(), impl.note(), outcomes, differences, metrics, phases, process,
+                measured == null ? null : cold, runtime,
                 ThreadKnobs.environment(threads));
     }
 }

@@ -26,7 +26,7 @@ public final class TaskMatrix {
     private final Task task;
     private final BenchmarkSession session;
     private final Path dir;
-    private final Map<String, RowRun> runs = new LinkedHashMap<>();
+    private final Map<String, List<RowRun>> rounds = new LinkedHashMap<>();
     private final Map<String, String> unavailable = new LinkedHashMap<>();
     private RunSpec baseSpec;
 
@@ -55,34 +55,52 @@ public final class TaskMatrix {
         return baseSpec;
     }
 
-    /** Runs every selected row once, the reference first so that later rows can be compared to it. */
+    /**
+     * Runs every selected row in rounds, interleaved (A B C A B C …) so that drift on the machine hits every row
+     * alike, the reference first in each round. A row that failed is not started again.
+     */
     public void runAll() throws IOException {
         List<Implementation> order = new ArrayList<>(selectedImplementations());
         order.sort((a, b) -> Boolean.compare(!a.id().equals(task.referenceImpl()), !b.id().equals(task.referenceImpl())));
-        for (Implementation impl : order) {
-            run(impl);
+        for (int round = 0; round < session.settings().scale().rounds; round++) {
+            for (Implementation impl : order) {
+                runRound(impl);
+            }
         }
     }
 
-    /** The row's run, or empty with {@link #unavailableReason} set when its toolchain is missing. */
+    /** The row's runs pooled (see {@link RowRounds}); empty with {@link #unavailableReason} set when its toolchain is missing. */
     public synchronized Optional<RowRun> run(Implementation impl) throws IOException {
-        if (runs.containsKey(impl.id())) {
-            return Optional.of(runs.get(impl.id()));
+        if (!rounds.containsKey(impl.id()) && !unavailable.containsKey(impl.id())) {
+            runRound(impl);
         }
+        List<RowRun> runs = rounds.get(impl.id());
+        return runs == null ? Optional.empty() : Optional.of(RowRounds.pooled(runs));
+    }
+
+    /** Each process the row ran in, in order. */
+    public List<RowRun> rounds(Implementation impl) {
+        return rounds.getOrDefault(impl.id(), List.of());
+    }
+
+    private synchronized void runRound(Implementation impl) throws IOException {
         if (unavailable.containsKey(impl.id())) {
-            return Optional.empty();
+            return;
+        }
+        List<RowRun> done = rounds.computeIfAbsent(impl.id(), k -> new ArrayList<>());
+        if (done.stream().anyMatch(r -> !r.ok())) {
+            return;
         }
         Launcher launcher = session.launchers().forLanguage(impl.language());
         Optional<String> why = launcher.unavailableReason();
         if (why.isPresent()) {
             unavailable.put(impl.id(), why.get());
-            return Optional.empty();
+            rounds.remove(impl.id());
+            return;
         }
         RunSpec spec = baseSpec().forImplementation(impl.id());
-        RowRun run = RowExecutor.execute(launcher, spec, dir.resolve("rows").resolve(impl.id().replace('/', '_')),
-                task.timeout(session.settings().scale()));
-        runs.put(impl.id(), run);
-        return Optional.of(run);
+        Path rowDir = dir.resolve("rows").resolve(impl.id().replace('/', '_')).resolve("round-" + (done.size() + 1));
+        done.add(RowExecutor.execute(launcher, spec, rowDir, task.timeout(session.settings().scale())));
     }
 
     public String unavailableReason(Implementation impl) {

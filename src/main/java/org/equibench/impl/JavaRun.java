@@ -26,6 +26,8 @@ public final class JavaRun {
     private final List<String> notes = new ArrayList<>();
     private final Map<String, Object> manifest = new java.util.TreeMap<>();
     private final java.util.Set<String> unreadInputs = new java.util.HashSet<>();
+    private final Map<String, RunResult.Span> spans = new LinkedHashMap<>();
+    private Long readyEpochNs;
 
     public JavaRun(RunSpec spec, Path outDir) {
         this.spec = spec;
@@ -55,7 +57,12 @@ public final class JavaRun {
     /** Measures a phase if the spec asks for it. */
     public void phase(String name, int opsPerSample, PhaseMeter.Body body) throws Exception {
         if (wants(name)) {
+            long start = epochNanos();
+            if (readyEpochNs == null) {
+                readyEpochNs = start;
+            }
             phases.put(name, meter.measure(opsPerSample, body));
+            spans.put(name, new RunResult.Span(start, epochNanos()));
         }
     }
 
@@ -112,6 +119,11 @@ public final class JavaRun {
         }
     }
 
+    private static long epochNanos() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
     public RunResult result() throws java.io.IOException {
         manifest.put("language", "java");
         manifest.put("language_version", runtime.get("language_version"));
@@ -129,6 +141,6 @@ public final class JavaRun {
         }
         runtime.put("manifest", manifest);
         return new RunResult(RunSpec.PROTOCOL_VERSION, spec.task(), spec.impl(), "ok", null, runtime, metrics, phases,
-                outputs, notes);
+                outputs, notes, new RunResult.Timeline(readyEpochNs, spans));
     }
 }

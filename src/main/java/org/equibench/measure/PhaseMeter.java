@@ -32,8 +32,13 @@ public final class PhaseMeter {
     }
 
     public PhaseSamples measure(int opsPerSample, Body body) throws Exception {
+        long firstCall = -1;
         for (int i = 0; i < warmup; i++) {
+            long t0 = System.nanoTime();
             body.run();
+            if (i == 0) {
+                firstCall = System.nanoTime() - t0;
+            }
         }
         boolean reset = ProcMemory.resetHighWaterMark();
         long rssBefore = ProcMemory.rssBytes();
@@ -51,6 +56,7 @@ public final class PhaseMeter {
         for (long s : samples) {
             sampleList.add(s);
         }
-        return new PhaseSamples(warmup, opsPerSample, sampleList, rssBefore, peak, reset, allocated / repetitions);
+        return new PhaseSamples(warmup, opsPerSample, sampleList, rssBefore, peak, reset, allocated / repetitions,
+                firstCall >= 0 ? firstCall : samples[0]);
     }
 }

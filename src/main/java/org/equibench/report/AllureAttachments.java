@@ -31,6 +31,21 @@ public final class AllureAttachments {
         }
     }
 
+    /** One PNG per process the row ran in: RSS and CPU as sampled by the harness, phases shaded. */
+    public static void timelines(String rowName, List<org.equibench.runner.RowRun> rounds) {
+        int round = 1;
+        for (org.equibench.runner.RowRun r : rounds) {
+            try {
+                byte[] png = TimelineChart.render(rowName + ", process " + round, r.timeline(), r.spawnEpochNs(),
+                        r.result() == null ? null : r.result().timeline());
+                Allure.addAttachment("resource timeline, process " + round, "image/png", new ByteArrayInputStream(png), "png");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            round++;
+        }
+    }
+
     public static void row(ResultRow row, Path rowDir, List<ResultRow> taskRows, Task task) {
         attachFile("spec.json", rowDir == null ? null : rowDir.resolve("spec.json"), "application/json", "json");
         attachFile("result.json", rowDir == null ? null : rowDir.resolve("out/result.json"), "application/json", "json");

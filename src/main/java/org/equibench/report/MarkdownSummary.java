@@ -93,6 +93,7 @@ public final class MarkdownSummary {
                 md.append('\n');
             }
         }
+        renderCold(md, task, rows);
         renderEquivalence(md, rows);
         md.append(ManifestTable.markdown(rows));
         List<ResultRow> unmeasured = rows.stream().filter(r -> !ResultRow.PASSED.equals(r.status())).toList();
@@ -105,6 +106,35 @@ public final class MarkdownSummary {
         if (!noted.isEmpty()) {
             md.append("\n### Notes\n\n");
             noted.forEach(r -> md.append("- `").append(r.impl()).append("`: ").append(r.note()).append('\n'));
+        }
+    }
+
+    /** Cold figures (fresh process) beside the warm medians: start-up, then each phase's first call. */
+    private static void renderCold(StringBuilder md, Task task, List<ResultRow> rows) {
+        List<ResultRow> measured = rows.stream().filter(r -> r.cold() != null).toList();
+        if (measured.isEmpty()) {
+            return;
+        }
+        md.append("\n### Cold (fresh process) and warm\n\nStart-up is the harness's spawn to the runner's first phase "
+                + "(interpreter or JVM start, imports, engine loading); a first call is a phase's first run in a process. "
+                + "Medians over the row's processes; warm medians in parentheses.\n\n| implementation | processes | start-up |");
+        StringBuilder rule = new StringBuilder("|---|---:|---:|");
+        for (String phase : task.phases()) {
+            md.append(" first ").append(phase).append(" (warm) |");
+            rule.append("---:|");
+        }
+        md.append('\n').append(rule).append('\n');
+        for (ResultRow r : measured) {
+            ColdFigures c = r.cold();
+            md.append("| ").append(r.impl()).append(" | ").append(c.startupNs().size()).append(" | ")
+                    .append(c.startupMedianNs() == null ? "–" : Figures.time(c.startupMedianNs())).append(" |");
+            for (String phase : task.phases()) {
+                Double first = c.firstCallMedianNs().get(phase);
+                PhaseStats warm = r.phases() == null ? null : r.phases().get(phase);
+                md.append(' ').append(first == null ? "–" : Figures.time(first)).append(" (")
+                        .append(warm == null ? "–" : Figures.time(warm.medianNs() * warm.opsPerSample())).append(") |");
+            }
+            md.append('\n');
         }
     }
 

@@ -15,7 +15,8 @@ public record ResultRow(String task, String impl, String language, String framew
                         String status, String reason, String reference, String dataset, String note,
                         List<CheckOutcome> equivalence, List<ManifestComparison.Difference> manifestDifferences,
                         Map<String, Double> metrics, Map<String, PhaseStats> phases,
-                        ProcessFigures process, Map<String, Object> runtime, Map<String, String> environment) {
+                        ProcessFigures process, ColdFigures cold, Map<String, Object> runtime,
+                        Map<String, String> environment) {
 
     public static final String PASSED = "passed";
     public static final String FAILED = "failed";

@@ -36,18 +36,21 @@ public final class RowExecutor {
             Files.createDirectories(out);
             Json.writeAtomically(rowDir.resolve("spec.json"), spec);
         } catch (IOException e) {
-            return failed(spec, out, row + ": cannot prepare " + rowDir + ": " + e.getMessage(), -1, 0, -1, "", List.of());
+            return failed(spec, out, row + ": cannot prepare " + rowDir + ": " + e.getMessage(), -1, 0, -1, "", List.of(), 0);
         }
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectOutput(rowDir.resolve("stdout.txt").toFile())
                 .redirectError(stderr.toFile());
         pb.environment().putAll(ThreadKnobs.environment(spec.threads()));
+        java.time.Instant spawn = java.time.Instant.now();
+        long spawnEpochNs = spawn.getEpochSecond() * 1_000_000_000L + spawn.getNano();
         long t0 = System.nanoTime();
         Process process;
         try {
             process = pb.start();
         } catch (IOException e) {
-            return failed(spec, out, row + ": cannot start runner " + command.get(0) + ": " + e.getMessage(), -1, 0, -1, "", List.of());
+            return failed(spec, out, row + ": cannot start runner " + command.get(0) + ": " + e.getMessage(), -1, 0, -1, "", List.of(),
+                    spawnEpochNs);
         }
         boolean finished;
         try (ProcessSampler sampler = ProcessSampler.start(process.pid(), SAMPLE_INTERVAL_MS)) {
@@ -65,13 +68,14 @@ public final class RowExecutor {
             String tail = Commands.tail(stderr, STDERR_TAIL_CHARS);
             if (!finished) {
                 return failed(spec, out, row + ": runner timed out after " + timeout.toSeconds() + " s and was killed"
-                        + stderrSuffix(tail), -1, wall, sampler.peakRssBytes(), tail, sampler.samples());
+                        + stderrSuffix(tail), -1, wall, sampler.peakRssBytes(), tail, sampler.samples(), spawnEpochNs);
             }
-            return readResult(spec, row, out, process.exitValue(), wall, sampler, tail);
+            return readResult(spec, row, out, process.exitValue(), wall, sampler, tail, spawnEpochNs);
         }
     }
 
-    private static RowRun readResult(RunSpec spec, String row, Path out, int exit, long wall, ProcessSampler sampler, String tail) {
+    private static RowRun readResult(RunSpec spec, String row, Path out, int exit, long wall, ProcessSampler sampler, String tail,
+                                     long spawnEpochNs) {
         Path resultFile = out.resolve("result.json");
         RunResult result = null;
         String parseProblem = null;
@@ -96,14 +100,15 @@ public final class RowExecutor {
             error = row + ": result.json is for " + result.task() + " " + result.impl();
         }
         if (error != null) {
-            return failed(spec, out, error + stderrSuffix(tail), exit, wall, sampler.peakRssBytes(), tail, sampler.samples());
+            return failed(spec, out, error + stderrSuffix(tail), exit, wall, sampler.peakRssBytes(), tail, sampler.samples(),
+                    spawnEpochNs);
         }
-        return new RowRun(spec, result, null, exit, wall, sampler.peakRssBytes(), tail, out, sampler.samples());
+        return new RowRun(spec, result, null, exit, wall, sampler.peakRssBytes(), tail, out, sampler.samples(), spawnEpochNs);
     }
 
     private static RowRun failed(RunSpec spec, Path out, String message, int exit, long wall, long peak, String tail,
-                                 List<ProcessSampler.Sample> timeline) {
-        return new RowRun(spec, null, message, exit, wall, peak, tail, out, timeline);
+                                 List<ProcessSampler.Sample> timeline, long spawnEpochNs) {
+        return new RowRun(spec, null, message, exit, wall, peak, tail, out, timeline, spawnEpochNs);
     }
 
     private static String stderrSuffix(String tail) {

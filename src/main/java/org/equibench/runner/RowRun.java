@@ -17,7 +17,8 @@ public record RowRun(
         long peakRssBytes,
         String stderrTail,
         Path outDir,
-        List<Sample> timeline) {
+        List<Sample> timeline,
+        long spawnEpochNs) {
 
     public boolean ok() {
         return error == null && result != null && result.ok();

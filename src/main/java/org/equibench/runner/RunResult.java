@@ -14,7 +14,8 @@ public record RunResult(
         Map<String, Double> metrics,
         Map<String, PhaseSamples> phases,
         Map<String, String> outputs,
-        List<String> notes) {
+        List<String> notes,
+        Timeline timeline) {
 
     public boolean ok() {
         return "ok".equals(status);
@@ -22,7 +23,7 @@ public record RunResult(
 
     public static RunResult error(RunSpec spec, String message) {
         return new RunResult(RunSpec.PROTOCOL_VERSION, spec == null ? null : spec.task(), spec == null ? null : spec.impl(),
-                "error", message, null, null, null, null, null);
+                "error", message, null, null, null, null, null, null);
     }
 
     /** Raw samples of one phase; statistics are computed by the harness, not the runner. */
@@ -33,6 +34,15 @@ public record RunResult(
             Long rssBeforeBytes,
             Long peakRssBytes,
             Boolean hwmReset,
-            Long allocatedBytes) {
+            Long allocatedBytes,
+            Long firstCallNs) {
+    }
+
+    /** Wall-clock instants (epoch ns) of the runner's readiness and of each phase, to align with the harness's samples. */
+    public record Timeline(Long readyEpochNs, Map<String, Span> phases) {
+    }
+
+    /** When a phase's runs began and ended, warm-up included. */
+    public record Span(long startEpochNs, long endEpochNs) {
     }
 }

@@ -65,7 +65,7 @@ public final class TaskBench {
         }
         // The reference row is itself checked against the committed golden.
         ReferenceOutputs reference = impl.id().equals(task.referenceImpl()) ? matrix.goldenOutputs() : matrix.referenceFor(impl);
-        return RowJudge.judge(task, impl, run.get(), reference);
+        return RowJudge.judge(task, impl, run.get(), matrix.rounds(impl), reference);
     }
 
     public List<ResultRow> rows() {
@@ -84,6 +84,7 @@ public final class TaskBench {
             throw new UncheckedIOException(e);
         }
         AllureAttachments.row(row, run.map(r -> r.outDir().getParent()).orElse(null), rows(), task);
+        AllureAttachments.timelines(task.id() + " " + impl.id(), matrix.rounds(impl));
         switch (row.status()) {
             case ResultRow.SKIPPED -> {
                 if (session.settings().requireAll()) {
