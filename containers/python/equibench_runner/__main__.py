@@ -54,7 +54,7 @@ def run(spec: Spec, out_dir: Path) -> dict[str, Any]:
                 phases[name] = measure_phase(run_phase, spec.warmup, spec.repetitions, task.ops_per_sample(name))
             else:
                 run_phase()  # not measured, but later phases and the outputs need what it computes
-        manifest = runtime.manifest(spec, task.framework, task.hyperparameters())
+        runtime_section = runtime.runtime(spec, task)
     results = task.results()
     files = write_outputs(out_dir, {name: results.outputs[name] for name in spec.outputs})
     return {
@@ -62,7 +62,7 @@ def run(spec: Spec, out_dir: Path) -> dict[str, Any]:
         "task": spec.task,
         "impl": spec.impl,
         "status": "ok",
-        "runtime": manifest,
+        "runtime": runtime_section,
         "metrics": results.metrics,
         "phases": phases,
         "outputs": files,

@@ -15,6 +15,14 @@ import numpy as np
 
 from .protocol import RunnerError
 
+# Every file the readers below have opened, so that the manifest hashes exactly the inputs a task read.
+_files_read: set[Path] = set()
+
+
+def files_read() -> frozenset[Path]:
+    """The paths the readers of this module have opened so far, as they were given."""
+    return frozenset(_files_read)
+
 
 def read_numeric_csv(path: Path, columns: Sequence[str], *, class_column: str | None = None,
                      classes: Collection[int] = ()) -> np.ndarray:
@@ -27,6 +35,7 @@ def read_numeric_csv(path: Path, columns: Sequence[str], *, class_column: str | 
     class_index = columns.index(class_column) if class_column is not None else None
     try:
         with path.open(newline="", encoding="utf-8-sig") as f:
+            _files_read.add(path)
             reader = csv.reader(f)
             try:
                 header = next(reader, None)
@@ -83,6 +92,7 @@ def read_npy(path: Path, dtype: str, shape: tuple[int | None, ...]) -> np.ndarra
         raise RunnerError(f"npy file not found: {path}") from None
     except (OSError, ValueError, EOFError) as e:
         raise RunnerError(f"{path.name}: not a readable .npy file: {e}") from None
+    _files_read.add(path)
     if not isinstance(array, np.ndarray):
         raise RunnerError(f"{path.name}: expected a single .npy array, found an .npz archive")
     shape_matches = array.ndim == len(shape) and all(want in (None, got) for want, got in zip(shape, array.shape))

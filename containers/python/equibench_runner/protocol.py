@@ -134,13 +134,18 @@ def verify_inputs(spec: Spec) -> None:
             raise RunnerError(f"input '{role}': file not found: {ref.path}")
         if ref.sha256 is None:
             continue
-        digest = hashlib.sha256()
-        with ref.path.open("rb") as f:
-            for chunk in iter(lambda: f.read(1 << 20), b""):
-                digest.update(chunk)
-        if digest.hexdigest() != ref.sha256.lower():
-            raise RunnerError(f"input '{role}' ({ref.path}): sha256 is {digest.hexdigest()}, "
-                              f"the spec expects {ref.sha256}")
+        digest = sha256_file(ref.path)
+        if digest != ref.sha256.lower():
+            raise RunnerError(f"input '{role}' ({ref.path}): sha256 is {digest}, the spec expects {ref.sha256}")
+
+
+def sha256_file(path: Path) -> str:
+    """The file's SHA-256, lowercase hex, read in chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def write_outputs(out_dir: Path, arrays: dict[str, np.ndarray]) -> dict[str, str]:

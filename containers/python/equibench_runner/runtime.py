@@ -1,36 +1,104 @@
-"""The runtime manifest of result.json: what actually ran, read back from the process itself."""
+"""The runtime section of result.json: what actually ran, read back from the process itself."""
 
 from __future__ import annotations
 
 import os
 import platform
+import sys
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import threadpoolctl
 
-from .protocol import Spec
+from .data import files_read
+from .protocol import Spec, sha256_file
+from .tasks import Task
 
 # Distribution names, as pinned in requirements.txt.
 LIBRARIES = ("numpy", "scipy", "scikit-learn", "threadpoolctl", "joblib")
 THREAD_ENV = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+# The environment the fairness manifest reports, the same list in every runner.
+MANIFEST_THREAD_ENV = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "RAYON_NUM_THREADS")
+# Import name of each framework distribution whose module differs from it.
+IMPORT_NAMES = {"scikit-learn": "sklearn"}
 
 
-def manifest(spec: Spec, framework: str, hyperparameters: dict[str, Any] | None = None) -> dict[str, Any]:
+def runtime(spec: Spec, task: Task) -> dict[str, Any]:
     """Call it inside the thread limits and after the phases: threadpoolctl only sees libraries loaded by then."""
+    hyperparameters = task.hyperparameters()
     return {
         "language": "python",
         "language_version": platform.python_version(),
-        "framework": framework,
-        "framework_version": _version(framework),
+        "framework": task.framework,
+        "framework_version": _version(task.framework),
         "libraries": {name: _version(name) for name in LIBRARIES},
         **({"hyperparameters": hyperparameters} if hyperparameters is not None else {}),
         "threads": threads(spec.threads),
         "blas": blas(),
         "dtype": spec.dtype,
         "device": spec.device,
+        "manifest": manifest(spec, task),
     }
+
+
+def manifest(spec: Spec, task: Task) -> dict[str, str | int | float | bool]:
+    """The flat fairness manifest (PROTOCOL.md, "The fairness manifest"), every field read back now: from the
+    task's arrays and model objects, threadpoolctl, the environment, and the input files the task opened."""
+    read = files_read()
+    return {
+        "language": "python",
+        "language_version": platform.python_version(),
+        "framework": task.framework,
+        "framework_version": _module_version(task.framework),
+        "blas": blas_description(),
+        "dtype": dtype_name(task.compute_dtype()),
+        "threads.compute": compute_threads(),
+        **{f"threads.env.{name}": os.environ.get(name, "unset") for name in MANIFEST_THREAD_ENV},
+        # Hashed here, after the phases and outside any timing, from the files the task's readers opened;
+        # a role the task never read is left out rather than vouched for.
+        **{f"input.{role}.sha256": sha256_file(ref.path) for role, ref in spec.inputs.items() if ref.path in read},
+        **{f"hp.{name}": value for name, value in task.manifest_hyperparameters().items()},
+    }
+
+
+def dtype_name(dtype: np.dtype) -> str:
+    """`f64`, `f32`, … for floating point; numpy's own name for anything else."""
+    dtype = np.dtype(dtype)
+    return f"f{dtype.itemsize * 8}" if dtype.kind == "f" else dtype.name
+
+
+def compute_threads() -> int:
+    """The largest thread count of any native pool loaded in the process (1 when none is)."""
+    return max((info["num_threads"] for info in threadpoolctl.threadpool_info()), default=1)
+
+
+def blas_description() -> str:
+    """Each loaded BLAS as `<implementation> <version>`; where the loaded ones differ, each names the package
+    that bundles it, e.g. `openblas 0.3.31 (numpy), openblas 0.3.30 (scipy)`. `none` when no BLAS is loaded."""
+    # threadpool_info's order changes from run to run; sorted by package, the text does not.
+    loaded = sorted((_bundled_by(info["filepath"]), f"{info['internal_api']} {info.get('version') or 'unknown'}")
+                    for info in threadpoolctl.threadpool_info() if info["user_api"] == "blas")
+    if not loaded:
+        return "none"
+    if len({name for _, name in loaded}) == 1:
+        return loaded[0][1]
+    return ", ".join(f"{name} ({owner})" for owner, name in loaded)
+
+
+def _bundled_by(filepath: str) -> str:
+    """The package whose wheel ships a shared library (`numpy` for …/site-packages/numpy.libs/…), else its file."""
+    path = Path(filepath)
+    if path.parent.name.endswith(".libs"):
+        return path.parent.name.removesuffix(".libs").replace("_", "-")
+    return path.name
+
+
+def _module_version(framework: str) -> str | None:
+    """The version the imported module reports about itself."""
+    module = sys.modules.get(IMPORT_NAMES.get(framework, framework))
+    return getattr(module, "__version__", None) if module is not None else _version(framework)
 
 
 def threads(requested: int) -> dict[str, Any]:

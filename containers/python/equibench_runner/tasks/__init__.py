@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..protocol import RunnerError, Spec
 from .base import Results, Task
-from .iris_mlp import NumpyIrisMlp, SklearnIrisMlp
+from .iris_mlp import NumpyIrisMlp, SklearnIrisMlp, SklearnSeedConfigIrisMlp
 from .kmeans_blobs import SklearnKmeansBlobs
 from .linreg_california import SklearnLinregCalifornia
 from .svm_digits import SklearnSvmDigits
@@ -12,6 +12,7 @@ from .svm_digits import SklearnSvmDigits
 IMPLEMENTATIONS: dict[tuple[str, str], type[Task]] = {
     ("iris-mlp", "python/numpy"): NumpyIrisMlp,
     ("iris-mlp", "python/sklearn"): SklearnIrisMlp,
+    ("iris-mlp", "python/sklearn-seed-config"): SklearnSeedConfigIrisMlp,
     ("linreg-california", "python/sklearn"): SklearnLinregCalifornia,
     ("svm-digits", "python/sklearn"): SklearnSvmDigits,
     ("kmeans-blobs", "python/sklearn"): SklearnKmeansBlobs,

@@ -47,5 +47,15 @@ class Task(ABC):
         return None
 
     @abstractmethod
+    def compute_dtype(self) -> np.dtype:
+        """The dtype of the arrays the computation ran on, read from them; asked after all phases."""
+
+    @abstractmethod
+    def manifest_hyperparameters(self) -> dict[str, str | int | float | bool]:
+        """The task's hyperparameters under the names PROTOCOL.md lists for it (without the `hp.` prefix),
+        read back from the library's own objects where it has them, otherwise the values the code used;
+        asked after all phases."""
+
+    @abstractmethod
     def results(self) -> Results:
         """Outputs from the last repetition, metrics and notes; called once after all phases."""

@@ -1,8 +1,10 @@
 """Task iris-mlp (PROTOCOL.md): a 4-hidden-3 ReLU/softmax network trained by plain mini-batch SGD.
 
-Both implementations share the loading, the checks and the outputs. They differ in train and infer:
+All implementations share the loading, the checks and the outputs. They differ in train and infer:
 `python/numpy` spells the algorithm out, `python/sklearn` has MLPClassifier run it from the same
-initial weights.
+initial weights. `python/sklearn-seed-config` is MLPClassifier as the seed blog configures it, every other
+setting at scikit-learn's default (momentum, Nesterov, L2, shuffling, its own initial weights, tol-based
+stop); it computes something else and is compared at accuracy level only.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import warnings
 from abc import abstractmethod
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -20,7 +23,10 @@ from .base import Results, Task
 COLUMNS = ("sepal_length", "sepal_width", "petal_length", "petal_width", "species")
 N_FEATURES = 4
 N_CLASSES = 3
-INPUTS = ("data", "split", "W1", "b1", "W2", "b2")
+WEIGHT_INPUTS = ("W1", "b1", "W2", "b2")
+INPUTS = ("data", "split", *WEIGHT_INPUTS)
+# The seed of the harness; also scikit-learn's random_state for whatever it draws itself.
+SEED = 42
 
 
 @dataclass(frozen=True)
@@ -95,10 +101,13 @@ def load_initial_weights(spec: Spec, hidden: int) -> Weights:
 
 
 class IrisMlp(Task):
-    """Shared by both implementations: checks, the load phase and the results."""
+    """Shared by all implementations: checks, the load phase and the results."""
 
     phases = ("load", "train", "infer_single", "infer_batch")
     output_names = ("W1", "b1", "W2", "b2", "loss_curve", "train_x", "train_pred", "test_pred", "test_proba")
+    # Input roles the implementation reads, and those the spec may list although it does not read them.
+    inputs: tuple[str, ...] = INPUTS
+    unread_inputs: tuple[str, ...] = ()
 
     # Set by the phases.
     data: Dataset
@@ -113,10 +122,11 @@ class IrisMlp(Task):
             raise RunnerError(f"iris-mlp computes in f64 only; the spec asks for {spec.dtype}")
         if spec.device != "cpu":
             raise RunnerError(f"{spec.impl} runs on cpu only; the spec asks for {spec.device}")
-        missing = [role for role in INPUTS if role not in spec.inputs]
-        unknown = [role for role in spec.inputs if role not in INPUTS]
+        missing = [role for role in self.inputs if role not in spec.inputs]
+        unknown = [role for role in spec.inputs if role not in self.inputs + self.unread_inputs]
         if missing or unknown:
-            raise RunnerError(f"spec: iris-mlp takes the inputs {', '.join(INPUTS)}; "
+            who = "iris-mlp" if self.inputs == INPUTS else f"iris-mlp {spec.impl}"
+            raise RunnerError(f"spec: {who} takes the inputs {', '.join(self.inputs)}; "
                               f"missing: {', '.join(missing) or 'none'}, unknown: {', '.join(unknown) or 'none'}")
         self.params = Params.from_spec(spec)
 
@@ -236,8 +246,43 @@ class NumpyIrisMlp(IrisMlp):
     def predict(self, x: np.ndarray) -> np.ndarray:
         return softmax(logits(x, self.weights)).argmax(axis=1)
 
+    def compute_dtype(self) -> np.dtype:
+        return self.weights.W1.dtype
+
+    def manifest_hyperparameters(self) -> dict[str, Any]:
+        # No framework object holds these: the spec's values train_sgd ran with, and what it does not do.
+        return {
+            "epochs": self.params.epochs,
+            "batch_size": self.params.batch_size,
+            "learning_rate": self.params.learning_rate,
+            "momentum": 0.0,
+            "nesterov": False,
+            "l2": 0.0,
+            "shuffle": False,
+            "early_stopping": "none",
+            "hidden": self.params.hidden,
+            "activation": "relu",
+            "init": "injected",
+        }
+
 
 # ---- python/sklearn ----------------------------------------------------------------------------
+
+def mlp_classifier(params: Params, **settings: Any):
+    """An MLPClassifier with the spec's network and SGD settings; `settings` sets the rest."""
+    from sklearn.neural_network import MLPClassifier
+
+    return MLPClassifier(
+        hidden_layer_sizes=(params.hidden,),
+        activation="relu",
+        solver="sgd",
+        learning_rate_init=params.learning_rate,
+        batch_size=params.batch_size,
+        max_iter=params.epochs,
+        random_state=SEED,
+        **settings,
+    )
+
 
 def fit_mlp_classifier(x: np.ndarray, y: np.ndarray, initial: Weights, params: Params):
     """An MLPClassifier trained by exactly the protocol's algorithm, starting from `initial`.
@@ -249,26 +294,19 @@ def fit_mlp_classifier(x: np.ndarray, y: np.ndarray, initial: Weights, params: P
     velocities start at zero (and with momentum=0 they never enter an update).
     """
     from sklearn.exceptions import ConvergenceWarning
-    from sklearn.neural_network import MLPClassifier
 
-    clf = MLPClassifier(
-        hidden_layer_sizes=(params.hidden,),
-        activation="relu",
-        solver="sgd",
+    clf = mlp_classifier(
+        params,
         learning_rate="constant",
-        learning_rate_init=params.learning_rate,
         momentum=0.0,
         nesterovs_momentum=False,
         alpha=0.0,
-        batch_size=params.batch_size,
         shuffle=False,
-        max_iter=params.epochs,
         tol=0.0,
         # Stops only when the no-improvement count exceeds this, which cannot happen within the epochs.
         n_iter_no_change=params.epochs + 1,
         early_stopping=False,
         warm_start=True,
-        random_state=42,
     )
     with warnings.catch_warnings():
         # Reaching max_iter is the plan here, not a failure to converge.
@@ -287,6 +325,54 @@ def fit_mlp_classifier(x: np.ndarray, y: np.ndarray, initial: Weights, params: P
     return clf
 
 
+def fit_seed_config(x: np.ndarray, y: np.ndarray, params: Params):
+    """MLPClassifier as the seed blog configures it: the spec's network and SGD settings, everything else at
+    scikit-learn's defaults, its own initial weights. A fresh classifier with a fixed random_state, so every
+    repetition draws the same weights and shuffles the same way."""
+    from sklearn.exceptions import ConvergenceWarning
+
+    clf = mlp_classifier(params)
+    with warnings.catch_warnings():
+        # Running up to max_iter is reported in the notes instead.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(x, y)
+    return clf
+
+
+def mlp_hyperparameters(clf, init: str) -> dict[str, Any]:
+    """The iris-mlp hyperparameters of an MLPClassifier, read from its get_params()."""
+    p = clf.get_params()
+    sizes = tuple(p["hidden_layer_sizes"]) if np.iterable(p["hidden_layer_sizes"]) else (p["hidden_layer_sizes"],)
+    return {
+        "epochs": int(p["max_iter"]),
+        "batch_size": p["batch_size"] if isinstance(p["batch_size"], str) else int(p["batch_size"]),
+        "learning_rate": float(p["learning_rate_init"]),
+        "momentum": float(p["momentum"]),
+        # scikit-learn only applies momentum, Nesterov's or not, with the sgd solver.
+        "nesterov": bool(p["nesterovs_momentum"]) and p["solver"] == "sgd",
+        "l2": float(p["alpha"]),
+        "shuffle": bool(p["shuffle"]),
+        "early_stopping": early_stopping(p),
+        "hidden": int(sizes[0]) if len(sizes) == 1 else ",".join(str(int(n)) for n in sizes),
+        "activation": str(p["activation"]),
+        "init": init,
+    }
+
+
+def early_stopping(p: dict[str, Any]) -> str:
+    """What can end MLPClassifier's training before max_iter, from its parameters.
+
+    _fit_stochastic (sklearn/neural_network/_multilayer_perceptron.py) stops once the no-improvement count,
+    raised by at most one per epoch, exceeds n_iter_no_change: never when n_iter_no_change >= max_iter.
+    """
+    if not p["early_stopping"] and p["n_iter_no_change"] >= p["max_iter"]:
+        return "none"
+    rule = f"tol={float(p['tol'])!r}, n_iter_no_change={int(p['n_iter_no_change'])}"
+    if p["early_stopping"]:
+        return f"validation score, validation_fraction={float(p['validation_fraction'])!r}, {rule}"
+    return rule
+
+
 class SklearnIrisMlp(IrisMlp):
     framework = "scikit-learn"
 
@@ -300,6 +386,10 @@ class SklearnIrisMlp(IrisMlp):
         # Timed: building the classifier, its one priming epoch, the injection of the initial weights and
         # the `epochs` epochs of training. The priming epoch adds about 1/epochs to the time.
         self.clf = fit_mlp_classifier(self.data.train_x, self.data.train_y, self.initial, self.params)
+
+    def init_description(self) -> str:
+        """Where the initial weights came from, for the manifest's hp.init."""
+        return "injected"
 
     def infer_single(self) -> None:
         self.single_pred = np.array([self.clf.predict(row.reshape(1, -1))[0] for row in self.data.test_x],
@@ -315,3 +405,46 @@ class SklearnIrisMlp(IrisMlp):
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         return self.clf.predict(x)
+
+    def compute_dtype(self) -> np.dtype:
+        return self.clf.coefs_[0].dtype
+
+    def manifest_hyperparameters(self) -> dict[str, Any]:
+        return mlp_hyperparameters(self.clf, self.init_description())
+
+
+# ---- python/sklearn-seed-config -----------------------------------------------------------------
+
+class SklearnSeedConfigIrisMlp(SklearnIrisMlp):
+    """MLPClassifier configured as the seed blog has it; shares infer, outputs and manifest with python/sklearn.
+
+    It draws its own initial weights, so the spec's weight files are accepted but not read (and, not read, are
+    not hashed in the manifest). Its loss_curve has one entry per epoch it ran: fewer than `epochs` when the
+    tol-based stop ends training; each entry includes scikit-learn's L2 term (alpha/2 · Σw² / batch rows).
+    """
+
+    inputs = ("data", "split")
+    unread_inputs = WEIGHT_INPUTS
+
+    def load(self) -> None:
+        self.data = load_dataset(self.spec, self.params.n_train)
+
+    def train(self) -> None:
+        self.clf = fit_seed_config(self.data.train_x, self.data.train_y, self.params)
+
+    def init_description(self) -> str:
+        return f"glorot-uniform (scikit-learn, random_state={self.clf.get_params()['random_state']})"
+
+    def results(self) -> Results:
+        results = super().results()
+        results.metrics["n_iter"] = int(self.clf.n_iter_)
+        if self.clf.n_iter_ < self.clf.max_iter:
+            results.notes.append(f"stopped by scikit-learn's tol-based rule after {self.clf.n_iter_} of "
+                                 f"{self.clf.max_iter} epochs; loss_curve has {self.clf.n_iter_} entries")
+        else:
+            results.notes.append(f"ran all {self.clf.max_iter} epochs without the tol-based rule stopping it")
+        given = [role for role in WEIGHT_INPUTS if role in self.spec.inputs]
+        if given:
+            results.notes.append(f"initial weights drawn by scikit-learn; the spec's {', '.join(given)} "
+                                 f"are not read")
+        return results

@@ -64,6 +64,24 @@ class SklearnKmeansBlobs(SklearnTask):
     def predict_batch(self) -> None:
         self.labels = self.model.predict(self.x)
 
+    def compute_dtype(self) -> np.dtype:
+        return self.model.cluster_centers_.dtype
+
+    def manifest_hyperparameters(self) -> dict[str, Any]:
+        p = self.model.get_params()
+        init = p["init"]
+        if isinstance(init, np.ndarray):
+            init = "shared" if np.array_equal(init, self.init) else "an array other than the harness's"
+        else:
+            init = f"{init} seed {p['random_state']}"
+        return {
+            "k": int(p["n_clusters"]),
+            "max_iter": int(p["max_iter"]),
+            "algorithm": str(p["algorithm"]),
+            "init": init,
+            "tol": float(p["tol"]),
+        }
+
     def results(self) -> Results:
         centroids = self.model.cluster_centers_
         notes = []

@@ -31,6 +31,23 @@ class SklearnLinregCalifornia(SupervisedTask):
 
         return LinearRegression(fit_intercept=self.params.fit_intercept)
 
+    def compute_dtype(self) -> np.dtype:
+        return self.model.coef_.dtype
+
+    def manifest_hyperparameters(self) -> dict[str, Any]:
+        from scipy.linalg import lstsq
+
+        p = self.model.get_params()
+        # LinearRegression.fit (sklearn/linear_model/_base.py) centres a dense X and y when fitting the
+        # intercept, then calls scipy.linalg.lstsq(X, y, cond=tol) without a lapack_driver, so scipy's default
+        # driver solves it; singular values below cond times the largest count as zero. Sparse X would go
+        # to lsqr and positive=True to nnls instead; this task's X is a dense array.
+        if p["positive"]:
+            solver = "nnls (scipy)"
+        else:
+            solver = f"lstsq (scipy, {lstsq.default_lapack_driver}, cond={float(p['tol'])!r})"
+        return {"fit_intercept": bool(p["fit_intercept"]), "solver": solver}
+
     def results(self) -> Results:
         residual = self.test_pred - self.data.test_y
         deviation = self.data.test_y - self.data.test_y.mean()

@@ -41,6 +41,26 @@ class SklearnSvmDigits(SupervisedTask):
 
         return SVC(kernel=self.params.kernel, C=self.params.C, tol=self.params.tol)
 
+    def compute_dtype(self) -> np.dtype:
+        # libsvm ran on the support vectors' dtype: SVC.fit converts X to it (float64).
+        return self.model.support_vectors_.dtype
+
+    def manifest_hyperparameters(self) -> dict[str, Any]:
+        p = self.model.get_params()
+        # libsvm trains one machine per pair of classes whatever decision_function_shape says (that only
+        # reshapes decision_function's output); the fitted model has one intercept per machine.
+        n_classes, n_machines = len(self.model.classes_), len(self.model.intercept_)
+        pairs = n_classes * (n_classes - 1) // 2
+        multiclass = "ovo" if n_machines == pairs else f"{n_machines} machines for {n_classes} classes"
+        return {
+            "C": float(p["C"]),
+            "tol": float(p["tol"]),
+            "kernel": str(p["kernel"]),
+            "multiclass": multiclass,
+            # SVC is scikit-learn's wrapper of libsvm's C-SVC, solved by libsvm's SMO.
+            "solver": "libsvm smo",
+        }
+
     def results(self) -> Results:
         train_pred = self.model.predict(self.data.train_x)
         return Results(
