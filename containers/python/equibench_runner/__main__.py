@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 import traceback
 from pathlib import Path
 from typing import Any, NoReturn
@@ -46,12 +47,16 @@ def run(spec: Spec, out_dir: Path) -> dict[str, Any]:
     check_request(spec, task)
     verify_inputs(spec)
     phases = {}
+    spans = {}
     # The task's constructor has loaded its native libraries, so these limits reach all of them.
     with threadpool_limits(limits=spec.threads):
+        ready_epoch_ns = time.time_ns()  # wall clock, to line up with the harness's samples of this process
         for name in task.phases:
             run_phase = task.phase(name)
             if name in spec.phases:
+                start = time.time_ns()
                 phases[name] = measure_phase(run_phase, spec.warmup, spec.repetitions, task.ops_per_sample(name))
+                spans[name] = {"start_epoch_ns": start, "end_epoch_ns": time.time_ns()}
             else:
                 run_phase()  # not measured, but later phases and the outputs need what it computes
         runtime_section = runtime.runtime(spec, task)
@@ -67,6 +72,7 @@ def run(spec: Spec, out_dir: Path) -> dict[str, Any]:
         "phases": phases,
         "outputs": files,
         "notes": results.notes,
+        "timeline": {"ready_epoch_ns": ready_epoch_ns, "phases": spans},
     }
 
 

@@ -37,9 +37,17 @@ def read_status_bytes(field: str) -> int | None:
 
 
 def measure_phase(run: Callable[[], Any], warmup: int, repetitions: int, ops_per_sample: int = 1) -> dict[str, Any]:
-    """Runs a phase warmup times untimed, then repetitions times timed; raw samples only, no statistics."""
-    for _ in range(warmup):
+    """Runs a phase warmup times untimed, then repetitions times timed; raw samples only, no statistics.
+
+    The first run of all is also timed on its own (first_call_ns): it is the cold figure, before caches,
+    lazy imports and allocator pools have warmed up.
+    """
+    first_call_ns = None
+    for i in range(warmup):
+        start = time.perf_counter_ns()
         run()
+        if i == 0:
+            first_call_ns = time.perf_counter_ns() - start
     hwm_reset = reset_peak_rss()
     rss_before = read_status_bytes("VmRSS")
     samples_ns = []
@@ -56,4 +64,5 @@ def measure_phase(run: Callable[[], Any], warmup: int, repetitions: int, ops_per
         "hwm_reset": hwm_reset,
         # Only the JVM can count allocations per thread.
         "allocated_bytes": None,
+        "first_call_ns": first_call_ns if first_call_ns is not None else samples_ns[0],
     }
