@@ -1,0 +1,105 @@
+package org.equibench.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.equibench.report.ResultRow;
+import org.equibench.report.ResultsFile;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Opens what a person reads — the Allure report and results/latest.html — in headless Chromium and checks that
+ * the tasks, every row of the latest run, the fairness manifest and the charts actually render. Screenshots go
+ * to target/. Runs after the report is generated (failsafe, integration-test phase).
+ */
+class ReportInBrowserIT {
+    private static final Path ROOT = Path.of(System.getProperty("equibench.root", ".")).toAbsolutePath();
+    private static final Duration RENDER = Duration.ofSeconds(60);
+    private static Path chromium;
+    private static ResultsFile latest;
+
+    @BeforeAll
+    static void findBrowserAndRun() throws Exception {
+        Optional<Path> found = HeadlessChromium.find();
+        if (found.isEmpty()) {
+            String why = "no Chromium found (install Debian's chromium, or set EQUIBENCH_CHROMIUM)";
+            if ("all".equalsIgnoreCase(System.getProperty("equibench.require", ""))) {
+                fail(why + " and equibench.require=all");
+            }
+            Assumptions.abort(why);
+        }
+        chromium = found.get();
+        Path results = ROOT.resolve("results/latest.json");
+        assertThat(results).as("the test run's results").exists();
+        latest = ResultsFile.read(results);
+    }
+
+    private static HeadlessChromium browser(String name) throws Exception {
+        return HeadlessChromium.start(chromium, Files.createTempDirectory("equibench-chromium-" + name));
+    }
+
+    private static String js(String s) {
+        return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+
+    @Test
+    void allureReportShowsEveryTaskRowManifestAndChart() throws Exception {
+        Path report = ROOT.resolve("target/allure-report/index.html");
+        assertThat(report).as("single-file Allure report").exists();
+        try (HeadlessChromium b = browser("allure")) {
+            b.open(report.toUri() + "#behaviors", 1400, 1000);
+            for (ResultRow row : latest.rows()) {
+                assertThat(b.waitFor("document.body.innerText.includes(" + js(row.task()) + ") && "
+                        + "document.body.innerText.includes(" + js(row.impl()) + ")", RENDER))
+                        .as("behaviors tree shows %s %s", row.task(), row.impl()).isTrue();
+            }
+            ResultRow passed = latest.rows().stream().filter(r -> ResultRow.PASSED.equals(r.status())).findFirst()
+                    .orElseThrow(() -> new AssertionError("the latest run has no passed row to look at"));
+            String href = b.evaluate("[...document.querySelectorAll('a.node__leaf')].map(a => [a.getAttribute('href'), a.innerText])"
+                    + ".filter(x => x[1].includes('equivalentThenMeasured') && x[1].includes(" + js(passed.impl()) + "))"
+                    + ".map(x => x[0])[0] || ''").asText();
+            assertThat(href).as("a test case link for %s", passed.impl()).isNotBlank();
+            b.evaluate("location.hash = " + js(href));
+            for (String attachment : List.of("equivalence", "fairness manifest", "timing and memory", "resource timeline",
+                    passed.task() + " medians")) {
+                assertThat(b.waitFor("document.body.innerText.includes(" + js(attachment) + ")", RENDER))
+                        .as("test case page lists the attachment '%s'", attachment).isTrue();
+            }
+            // open the chart attachment and check the picture really decoded
+            b.evaluate("[...document.querySelectorAll('.attachment-row')].filter(r => r.innerText.includes("
+                    + js(passed.task() + " medians") + ")).forEach(r => r.click())");
+            assertThat(b.waitFor("[...document.querySelectorAll('img')].some(i => i.complete && i.naturalWidth > 200)", RENDER))
+                    .as("the chart attachment renders as an image").isTrue();
+            b.screenshot(ROOT.resolve("target/allure-report-screenshot.png"));
+        }
+    }
+
+    @Test
+    void latestHtmlShowsTablesManifestAuditAndCharts() throws Exception {
+        Path page = ROOT.resolve("results/latest.html");
+        assertThat(page).exists();
+        try (HeadlessChromium b = browser("latest")) {
+            b.open(page.toUri().toString(), 1400, 1000);
+            assertThat(b.waitFor("document.readyState === 'complete'", RENDER)).isTrue();
+            String text = b.evaluate("document.body.innerText").asText();
+            for (ResultRow row : latest.rows()) {
+                assertThat(text).contains(row.task()).contains(row.impl());
+            }
+            assertThat(text).contains("Fairness manifest").contains("Equivalence checks");
+            if (latest.rows().stream().anyMatch(r -> r.task().equals("iris-mlp"))) {
+                assertThat(text).contains("Claim audit");
+            }
+            assertThat(b.evaluate("document.querySelectorAll('table').length").asInt()).isGreaterThan(3);
+            assertThat(b.waitFor("[...document.images].length > 0 && [...document.images].every(i => i.complete && i.naturalWidth > 200)",
+                    RENDER)).as("every embedded chart decodes").isTrue();
+            b.screenshot(ROOT.resolve("target/latest-html-screenshot.png"));
+        }
+    }
+}
