@@ -15,7 +15,7 @@ use ndarray::{Array1, Array2};
 
 use crate::data::{self, CsvSchema, OutputArray};
 use crate::measure::measure;
-use crate::protocol::{Ordered, Spec};
+use crate::protocol::Spec;
 use crate::tasks::{TaskReport, check_outputs, parse_phases};
 
 const COLUMNS: &[&str] = &["sepal_length", "sepal_width", "petal_length", "petal_width", "species"];

@@ -1,0 +1,236 @@
+//! Task `linreg-california` (PROTOCOL.md): ordinary least squares with
+//! intercept on the raw California housing features.
+//!
+//! - `rust/linfa`: linfa-linear's `LinearRegression`. Without the crate's
+//!   `blas` feature it appends a column of ones to X and solves the least-squares
+//!   problem with linfa-linalg's Householder QR (pure Rust, no LAPACK).
+//! - `rust/smartcore`: smartcore's `LinearRegression` with its default solver,
+//!   SVD, on the same augmented matrix `[X 1]`.
+//!
+//! scikit-learn (the reference) centres X and y first and calls LAPACK's gelsd
+//! (SVD), so the three solve differently conditioned systems and agree to
+//! rounding error amplified by the condition number, not bit for bit.
+
+use anyhow::{Result, anyhow, bail};
+use linfa::DatasetBase;
+use linfa::traits::{Fit, Predict};
+use ndarray::{Array1, s};
+use smartcore::linalg::basic::arrays::Array;
+use smartcore::linalg::basic::matrix::DenseMatrix;
+use smartcore::linear::linear_regression::{LinearRegression, LinearRegressionParameters};
+
+use crate::data::OutputArray;
+use crate::protocol::Spec;
+use crate::tasks::TaskReport;
+use crate::tasks::classical::{
+    self, Loaded, ModelFacts, Rows, SmartcoreRows, SplitParams, SupervisedRow, SupervisedRun,
+};
+
+const COLUMNS: &[&str] = &[
+    "MedInc",
+    "HouseAge",
+    "AveRooms",
+    "AveBedrms",
+    "Population",
+    "AveOccup",
+    "Latitude",
+    "Longitude",
+    "MedHouseVal",
+];
+const INPUTS: &[&str] = &["data", "split"];
+const PARAMS: &[&str] = &["n_train", "single_rows", "fit_intercept"];
+const OUTPUTS: &[&str] = &["coef", "intercept", "test_pred"];
+
+struct Params {
+    split: SplitParams,
+    fit_intercept: bool,
+}
+
+impl Params {
+    fn from_spec(spec: &Spec) -> Result<Params> {
+        classical::check_spec(spec, INPUTS, PARAMS, OUTPUTS)?;
+        Ok(Params { split: SplitParams::from_spec(spec)?, fit_intercept: spec.param_bool("fit_intercept")? })
+    }
+}
+
+/// `rust/linfa`.
+pub fn run_linfa(spec: &Spec) -> Result<TaskReport> {
+    let params = Params::from_spec(spec)?;
+    let row = LinfaOls { model: linfa_linear::LinearRegression::new().with_intercept(params.fit_intercept) };
+    let mut report = TaskReport::new("linfa-linear", 1);
+    classical::single_threaded(spec, &mut report, "linfa-linear");
+    report.hyperparameters = Some(classical::hyperparameters(&[
+        ("LinearRegression", format!("{:?}", row.model)),
+        (
+            "solver",
+            "least squares on [X 1] by Householder QR (linfa-linalg, pure Rust; linfa-linear's blas feature off)"
+                .to_string(),
+        ),
+    ]));
+    finish(spec, &params, &row, report)
+}
+
+/// `rust/smartcore`.
+pub fn run_smartcore(spec: &Spec) -> Result<TaskReport> {
+    let params = Params::from_spec(spec)?;
+    if !params.fit_intercept {
+        bail!(
+            "rust/smartcore: smartcore's LinearRegression always fits an intercept; fit_intercept = false is not available"
+        );
+    }
+    let row = SmartcoreOls { parameters: LinearRegressionParameters::default() };
+    let mut report = TaskReport::new("smartcore", 1);
+    classical::single_threaded(spec, &mut report, "smartcore");
+    report.hyperparameters = Some(classical::hyperparameters(&[
+        ("LinearRegressionParameters", format!("{:?}", row.parameters)),
+        ("solver", "smartcore's default: SVD of [X 1] (smartcore's own, pure Rust)".to_string()),
+    ]));
+    finish(spec, &params, &row, report)
+}
+
+/// Runs the phases and fills the report: coef, intercept and test predictions, r2 and rmse.
+fn finish<R: SupervisedRow<Target = f64>>(
+    spec: &Spec,
+    params: &Params,
+    row: &R,
+    mut report: TaskReport,
+) -> Result<TaskReport> {
+    let SupervisedRun { data, test_pred, facts, phases, notes, .. } =
+        classical::run_supervised(spec, row, params.split, false, || {
+            classical::load_regression(spec, COLUMNS, params.split)
+        })?;
+    let (r2, rmse) = r2_rmse(&test_pred, &data.test_y);
+    report.metrics.push("r2", r2);
+    report.metrics.push("rmse", rmse);
+    report.phases = phases;
+    report.notes.extend(notes.into_iter().chain(facts.notes));
+    let mut all = facts.outputs;
+    all.push(("test_pred", OutputArray::F64Vector(test_pred)));
+    report.outputs = classical::requested_outputs(spec, all);
+    Ok(report)
+}
+
+/// Coefficient of determination and root mean squared error of `pred` against `truth`.
+fn r2_rmse(pred: &Array1<f64>, truth: &Array1<f64>) -> (f64, f64) {
+    let n = truth.len() as f64;
+    let mean = truth.sum() / n;
+    let residual_ss: f64 = pred.iter().zip(truth).map(|(p, t)| (p - t) * (p - t)).sum();
+    let total_ss: f64 = truth.iter().map(|t| (t - mean) * (t - mean)).sum();
+    (1.0 - residual_ss / total_ss, (residual_ss / n).sqrt())
+}
+
+fn coef_outputs(coef: Array1<f64>, intercept: f64) -> ModelFacts {
+    ModelFacts {
+        outputs: vec![
+            ("coef", OutputArray::F64Vector(coef)),
+            ("intercept", OutputArray::F64Vector(ndarray::array![intercept])),
+        ],
+        ..ModelFacts::default()
+    }
+}
+
+// ---------------------------------------------------------------------------
+// rust/linfa
+
+struct LinfaOls {
+    model: linfa_linear::LinearRegression,
+}
+
+impl SupervisedRow for LinfaOls {
+    type Target = f64;
+    type Prepared = ();
+    type Model<'a> = linfa_linear::FittedLinearRegression<f64>;
+
+    fn prepare(&self, _data: &classical::Dataset<f64>, _single_rows: usize) -> Result<()> {
+        Ok(())
+    }
+
+    fn fit<'a>(&'a self, loaded: &'a Loaded<f64, ()>) -> Result<Self::Model<'a>> {
+        let data = &loaded.data;
+        let dataset = DatasetBase::new(data.train_x.view(), data.train_y.view());
+        self.model.fit(&dataset).map_err(|e| anyhow!("linfa-linear: {e}"))
+    }
+
+    fn predict(&self, model: &Self::Model<'_>, loaded: &Loaded<f64, ()>, rows: Rows) -> Result<Array1<f64>> {
+        let x = match rows {
+            Rows::Train => &loaded.data.train_x,
+            Rows::Test => &loaded.data.test_x,
+        };
+        Ok(model.predict(x))
+    }
+
+    fn predict_one(&self, model: &Self::Model<'_>, loaded: &Loaded<f64, ()>, row: usize) -> Result<f64> {
+        let pred: Array1<f64> = model.predict(&loaded.data.test_x.slice(s![row..row + 1, ..]));
+        Ok(pred[0])
+    }
+
+    fn facts(&self, model: &Self::Model<'_>) -> ModelFacts {
+        coef_outputs(model.params().clone(), model.intercept())
+    }
+}
+
+// ---------------------------------------------------------------------------
+// rust/smartcore
+
+type SmartcoreModel = LinearRegression<f64, f64, DenseMatrix<f64>, Vec<f64>>;
+
+struct SmartcoreOls {
+    parameters: LinearRegressionParameters,
+}
+
+impl SupervisedRow for SmartcoreOls {
+    type Target = f64;
+    type Prepared = SmartcoreRows<f64>;
+    type Model<'a> = SmartcoreModel;
+
+    fn prepare(&self, data: &classical::Dataset<f64>, single_rows: usize) -> Result<SmartcoreRows<f64>> {
+        SmartcoreRows::new(data, single_rows)
+    }
+
+    fn fit<'a>(&'a self, loaded: &'a Loaded<f64, SmartcoreRows<f64>>) -> Result<SmartcoreModel> {
+        let rows = &loaded.prepared;
+        SmartcoreModel::fit(&rows.train_x, &rows.train_y, self.parameters.clone())
+            .map_err(|e| anyhow!("smartcore LinearRegression::fit: {e}"))
+    }
+
+    fn predict(
+        &self,
+        model: &SmartcoreModel,
+        loaded: &Loaded<f64, SmartcoreRows<f64>>,
+        rows: Rows,
+    ) -> Result<Array1<f64>> {
+        let pred = model.predict(loaded.prepared.x(rows)).map_err(|e| anyhow!("smartcore predict: {e}"))?;
+        Ok(Array1::from_vec(pred))
+    }
+
+    fn predict_one(
+        &self,
+        model: &SmartcoreModel,
+        loaded: &Loaded<f64, SmartcoreRows<f64>>,
+        row: usize,
+    ) -> Result<f64> {
+        let pred =
+            model.predict(&loaded.prepared.single[row]).map_err(|e| anyhow!("smartcore predict: {e}"))?;
+        Ok(pred[0])
+    }
+
+    fn facts(&self, model: &SmartcoreModel) -> ModelFacts {
+        let coefficients = model.coefficients();
+        let coef = (0..coefficients.shape().0).map(|i| *coefficients.get((i, 0))).collect();
+        coef_outputs(coef, *model.intercept())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn r2_and_rmse() {
+        let truth = ndarray::array![1.0, 2.0, 3.0, 4.0];
+        assert_eq!(r2_rmse(&truth, &truth), (1.0, 0.0));
+        let (r2, rmse) = r2_rmse(&ndarray::array![2.0, 2.0, 3.0, 5.0], &truth);
+        assert!((r2 - (1.0 - 2.0 / 5.0)).abs() < 1e-15);
+        assert!((rmse - (2.0f64 / 4.0).sqrt()).abs() < 1e-15);
+    }
+}
