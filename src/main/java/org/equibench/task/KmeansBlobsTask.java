@@ -89,6 +89,19 @@ public final class KmeansBlobsTask extends ClassicalTask {
     }
 
     @Override
+    public Map<String, String> declaredDifferences(Implementation impl) {
+        String ownInit = "cannot take user-supplied centroids: draws its own k-means++ start (seed 42)";
+        return switch (impl.id()) {
+            case "rust/linfa" -> Map.of("hp.tol", "linfa's tolerance is an absolute centroid shift and must be > 0: the "
+                    + "smallest positive double stops only on an exactly unchanged shift, as scikit-learn's tol=0 does");
+            case "java/tribuo", "rust/smartcore" -> Map.of(
+                    "hp.init", ownInit,
+                    "input.init.sha256", "the shared initial centroids are not read: the library " + ownInit);
+            default -> Map.of();
+        };
+    }
+
+    @Override
     public PreparedInputs prepare(Path root, Path dir, Scale scale) throws IOException {
         int n = scale == Scale.FULL ? 200_000 : 10_000;
         int d = scale == Scale.FULL ? 8 : 2;
