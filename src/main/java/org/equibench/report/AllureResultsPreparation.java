@@ -13,6 +13,9 @@ import java.util.stream.Stream;
  * trends across runs.
  */
 public final class AllureResultsPreparation {
+    /** Where the build writes the multi-file report whose history/ the next run (and CI) carries over. */
+    public static final String FULL_REPORT = "target/allure-report-full";
+
     private AllureResultsPreparation() {
     }
 
@@ -25,7 +28,7 @@ public final class AllureResultsPreparation {
                 deleteRecursively(p);
             }
         }
-        Path history = root.resolve("target/allure-report-full/history");
+        Path history = root.resolve(FULL_REPORT).resolve("history");
         int copied = 0;
         if (Files.isDirectory(history)) {
             Files.createDirectories(results.resolve("history"));
