@@ -115,7 +115,8 @@ public final class RowExecutor {
         return tail.isBlank() ? "" : "\n--- runner stderr (tail) ---\n" + tail.strip();
     }
 
-    private static void killTree(Process process) {
+    /** Kills a process and everything it started, and waits briefly for it to be gone. */
+    public static void killTree(Process process) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         try {
