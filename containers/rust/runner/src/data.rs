@@ -6,11 +6,31 @@
 
 use std::fmt::Write as _;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use anyhow::{Context, Result, anyhow, bail};
 use ndarray::{Array, Array1, Array2, Dimension};
 use ndarray_npy::{ReadableElement, WritableElement};
+
+/// Every file the readers below have read in this process. The runtime
+/// manifest hashes the inputs among them, after the phases: an input the
+/// task never read is not vouched for.
+static FILES_READ: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Records that `path` was read (a lock and a short search; it allocates only
+/// the first time a path is read).
+fn record_read(path: &Path) {
+    let mut read = FILES_READ.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if !read.iter().any(|p| p == path) {
+        read.push(path.to_path_buf());
+    }
+}
+
+/// Whether a reader of this module has read `path`.
+pub fn was_read(path: &Path) -> bool {
+    FILES_READ.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).iter().any(|p| p == path)
+}
 
 /// What a numeric CSV file must look like.
 pub struct CsvSchema<'a> {
@@ -36,6 +56,7 @@ pub struct Table {
 pub fn read_csv(path: &Path, schema: &CsvSchema) -> Result<Table> {
     let file = path.display();
     let text = fs::read_to_string(path).with_context(|| format!("cannot read {file}"))?;
+    record_read(path);
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let ncols = schema.columns.len();
     let label_col = match schema.label {
@@ -127,14 +148,16 @@ fn class_label(value: f64, cell: &str, classes: Option<&[i64]>) -> Result<i64, S
 
 /// Reads a .npy file of element type `T` and dimensionality `D`.
 pub fn read_npy<T: ReadableElement, D: Dimension>(path: &Path) -> Result<Array<T, D>> {
-    let ndim = D::NDIM.map_or_else(|| "any".to_string(), |n| n.to_string());
-    ndarray_npy::read_npy(path).map_err(|e| {
+    let array = ndarray_npy::read_npy(path).map_err(|e| {
+        let ndim = D::NDIM.map_or_else(|| "any".to_string(), |n| n.to_string());
         anyhow!(
             "cannot read {} as a {ndim}-dimensional {} array: {e}",
             path.display(),
             std::any::type_name::<T>()
         )
-    })
+    })?;
+    record_read(path);
+    Ok(array)
 }
 
 /// Reads a split file: an `<i8` permutation of the `n` data rows.
@@ -224,6 +247,22 @@ mod tests {
         let table = read_csv(&path, &SCHEMA).unwrap();
         assert_eq!(table.features, ndarray::array![[1.5, 2.0], [-0.3, 4.0]]);
         assert_eq!(table.labels.unwrap(), ndarray::array![0, 2]);
+    }
+
+    #[test]
+    fn records_the_files_it_read() {
+        let path = csv_file("recorded.csv", "a,b,species\n1,2,0\n");
+        assert!(!was_read(&path));
+        read_csv(&path, &SCHEMA).unwrap();
+        read_csv(&path, &SCHEMA).unwrap();
+        assert!(was_read(&path));
+        assert_eq!(FILES_READ.lock().unwrap().iter().filter(|p| **p == path).count(), 1);
+        let npy = csv_file("recorded.npy", "");
+        OutputArray::I64Vector(ndarray::array![1, 2]).write(&npy).unwrap();
+        assert!(!was_read(&npy));
+        read_npy::<i64, ndarray::Ix1>(&npy).unwrap();
+        assert!(was_read(&npy));
+        assert!(!was_read(Path::new("/nonexistent/never-read.csv")));
     }
 
     #[test]

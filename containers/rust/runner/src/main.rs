@@ -130,16 +130,19 @@ fn run(args: &Args, identity: &mut Identity) -> Result<()> {
         array.write(&out.join(&file))?;
         outputs.push(name.clone(), file);
     }
+    let runtime = runtime::manifest(&spec, &report)?;
+    let (phases, timeline) = report.phases.into_parts();
     let result = RunResult {
         protocol: PROTOCOL_VERSION,
         task: spec.task.clone(),
         implementation: spec.implementation.clone(),
         status: "ok",
-        runtime: runtime::manifest(&spec, &report),
+        runtime,
         metrics: report.metrics,
-        phases: report.phases,
+        phases,
         outputs,
         notes: report.notes,
+        timeline,
     };
     write_result(out, &result)
 }

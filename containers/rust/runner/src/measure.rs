@@ -1,20 +1,28 @@
-//! The phase-measurement loop of PROTOCOL.md ("Phases and measurement").
+//! The phase-measurement loop of PROTOCOL.md ("Phases and measurement"), and
+//! the wall-clock timeline of the phases ("Cold start and the phase timeline").
 
 use std::fs;
-use std::time::Instant;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::Result;
 
-use crate::protocol::PhaseResult;
+use crate::protocol::{Ordered, PhaseResult, Span, Timeline};
 
 /// Runs `phase` `warmup` times untimed, resets the RSS high-water mark, then
 /// times `repetitions` runs. `phase` performs `ops_per_sample` operations per run.
+///
+/// The first run of all is also timed on its own (`first_call_ns`): the cold
+/// figure, before caches, lazily built state and the allocator have warmed up.
 pub fn measure<F>(warmup: u32, repetitions: u32, ops_per_sample: u64, mut phase: F) -> Result<PhaseResult>
 where
     F: FnMut() -> Result<()>,
 {
+    let start_epoch_ns = epoch_ns();
+    let mut first_call_ns = None;
     for _ in 0..warmup {
+        let start = Instant::now();
         phase()?;
+        first_call_ns.get_or_insert_with(|| nanos(start));
     }
 
     let hwm_reset = reset_peak_rss();
@@ -25,11 +33,11 @@ where
     for _ in 0..repetitions {
         let start = Instant::now();
         phase()?;
-        let elapsed = start.elapsed();
-        samples_ns.push(u64::try_from(elapsed.as_nanos()).unwrap_or(u64::MAX));
+        samples_ns.push(nanos(start));
     }
 
     let peak_rss_bytes = proc_status_bytes("VmHWM:");
+    let first_call_ns = first_call_ns.or(samples_ns.first().copied()).unwrap_or(0);
     Ok(PhaseResult {
         warmup,
         ops_per_sample,
@@ -38,7 +46,47 @@ where
         peak_rss_bytes,
         hwm_reset,
         allocated_bytes: None,
+        first_call_ns,
+        span: Span { start_epoch_ns, end_epoch_ns: epoch_ns() },
     })
+}
+
+/// Monotonic nanoseconds since `start`.
+fn nanos(start: Instant) -> u64 {
+    u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX)
+}
+
+/// Wall-clock nanoseconds since the Unix epoch, to line up with the harness's
+/// samples of this process.
+pub fn epoch_ns() -> u64 {
+    let since_epoch = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    u64::try_from(since_epoch.as_nanos()).unwrap_or(u64::MAX)
+}
+
+/// The measured phases of a run in the order they ran, and the instant the
+/// run was ready to start its first phase.
+#[derive(Debug)]
+pub struct PhaseLog {
+    ready_epoch_ns: u64,
+    phases: Ordered<PhaseResult>,
+}
+
+impl PhaseLog {
+    /// An empty log whose run is ready now: make it just before the first
+    /// phase runs, once the spec is parsed and checked.
+    pub fn ready() -> PhaseLog {
+        PhaseLog { ready_epoch_ns: epoch_ns(), phases: Ordered::default() }
+    }
+
+    pub fn push(&mut self, name: &str, result: PhaseResult) {
+        self.phases.push(name, result);
+    }
+
+    /// The phase results for result.json's `phases`, and its `timeline`.
+    pub fn into_parts(self) -> (Ordered<PhaseResult>, Timeline) {
+        let spans = self.phases.0.iter().map(|(name, result)| (name.clone(), result.span)).collect();
+        (self.phases, Timeline { ready_epoch_ns: self.ready_epoch_ns, phases: Ordered(spans) })
+    }
 }
 
 /// Writing 5 to clear_refs resets VmHWM to the current RSS (Linux >= 4.0).
@@ -75,6 +123,48 @@ mod tests {
             let (before, peak) = (result.rss_before_bytes.unwrap(), result.peak_rss_bytes.unwrap());
             assert!(before > 0 && peak > 0);
         }
+    }
+
+    #[test]
+    fn first_call_is_the_first_warmup_or_else_the_first_repetition() {
+        let mut runs = 0u64;
+        let mut slow_first = || {
+            runs += 1;
+            if runs == 1 {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Ok(())
+        };
+        let result = measure(2, 2, 1, &mut slow_first).unwrap();
+        assert!(result.first_call_ns >= 20_000_000, "{}", result.first_call_ns);
+        assert!(result.samples_ns.iter().all(|&s| s < result.first_call_ns));
+
+        let result = measure(0, 3, 1, || Ok(())).unwrap();
+        assert_eq!(result.first_call_ns, result.samples_ns[0]);
+    }
+
+    #[test]
+    fn timeline_spans_every_run_of_each_phase() {
+        let mut log = PhaseLog::ready();
+        for name in ["load", "fit"] {
+            let result = measure(1, 2, 1, || {
+                std::thread::sleep(std::time::Duration::from_millis(2));
+                Ok(())
+            })
+            .unwrap();
+            log.push(name, result);
+        }
+        let (phases, timeline) = log.into_parts();
+        assert_eq!(phases.0.len(), 2);
+        let spans: Vec<(&str, Span)> = timeline.phases.0.iter().map(|(n, s)| (n.as_str(), *s)).collect();
+        assert_eq!(spans.iter().map(|(n, _)| *n).collect::<Vec<_>>(), ["load", "fit"]);
+        let (load, fit) = (spans[0].1, spans[1].1);
+        assert!(timeline.ready_epoch_ns <= load.start_epoch_ns);
+        // Three runs of at least 2 ms each.
+        assert!(load.end_epoch_ns - load.start_epoch_ns >= 6_000_000);
+        assert!(load.end_epoch_ns <= fit.start_epoch_ns && fit.start_epoch_ns < fit.end_epoch_ns);
+        // Nanoseconds since 1970: past 2020-01-01.
+        assert!(timeline.ready_epoch_ns > 1_577_836_800_000_000_000);
     }
 
     #[test]

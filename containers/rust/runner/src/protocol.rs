@@ -177,6 +177,28 @@ pub struct PhaseResult {
     pub hwm_reset: bool,
     /// Only the JVM runner can attribute allocations to the measuring thread.
     pub allocated_bytes: Option<u64>,
+    /// Duration of the phase's first run in this process (the first warm-up,
+    /// or the first repetition when there is none): the cold figure.
+    pub first_call_ns: u64,
+    /// Wall-clock span around all runs of the phase, warm-up included; it goes
+    /// to `timeline`, not here.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// Wall-clock instants in nanoseconds since the Unix epoch ("Cold start and
+/// the phase timeline" in PROTOCOL.md).
+#[derive(Clone, Copy, Debug, Default, Serialize)]
+pub struct Span {
+    pub start_epoch_ns: u64,
+    pub end_epoch_ns: u64,
+}
+
+/// When the runner was ready to run its first phase, and each measured phase's span.
+#[derive(Debug, Serialize)]
+pub struct Timeline {
+    pub ready_epoch_ns: u64,
+    pub phases: Ordered<Span>,
 }
 
 #[derive(Debug, Serialize)]
@@ -193,6 +215,8 @@ pub struct Runtime {
     pub dtype: String,
     pub device: String,
     pub build: Build,
+    /// The flat fairness manifest ("The fairness manifest" in PROTOCOL.md).
+    pub manifest: Ordered<Value>,
 }
 
 #[derive(Debug, Serialize)]
@@ -233,6 +257,7 @@ pub struct RunResult {
     pub phases: Ordered<PhaseResult>,
     pub outputs: Ordered<String>,
     pub notes: Vec<String>,
+    pub timeline: Timeline,
 }
 
 #[derive(Debug, Serialize)]

@@ -1,8 +1,17 @@
-//! The runtime manifest of result.json: compiler, libraries, build settings, threads.
+//! The runtime manifest of result.json: compiler, libraries, build settings,
+//! threads, and the flat fairness manifest the harness compares across rows.
 
 use std::collections::BTreeMap;
 use std::env;
+use std::fs::File;
+use std::io;
+use std::path::Path;
 
+use anyhow::{Context, Result};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::data;
 use crate::protocol::{Build, Ordered, Runtime, Spec, Threads};
 use crate::tasks::TaskReport;
 
@@ -16,13 +25,18 @@ mod build_info {
 const THREAD_ENV_VARS: &[&str] =
     &["OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "RAYON_NUM_THREADS"];
 
+/// The environment the fairness manifest reports, the same list in every runner.
+const MANIFEST_THREAD_ENV_VARS: &[&str] =
+    &["OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "RAYON_NUM_THREADS"];
+
 /// Locked version of a direct dependency, "unknown" if it is not one.
 pub fn library_version(name: &str) -> &'static str {
     build_info::LIBRARIES.iter().find(|(n, _)| *n == name).map_or("unknown", |(_, v)| v)
 }
 
-/// The manifest for a run of `spec` that produced `report`.
-pub fn manifest(spec: &Spec, report: &TaskReport) -> Runtime {
+/// The runtime section for a run of `spec` that produced `report`. Call it
+/// after the phases: it hashes the input files the task read.
+pub fn manifest(spec: &Spec, report: &TaskReport) -> Result<Runtime> {
     let framework = report.framework;
     let libraries = Ordered(
         build_info::LIBRARIES.iter().map(|(name, version)| (name.to_string(), version.to_string())).collect(),
@@ -31,7 +45,7 @@ pub fn manifest(spec: &Spec, report: &TaskReport) -> Runtime {
         .iter()
         .filter_map(|var| env::var(var).ok().map(|value| (var.to_string(), value)))
         .collect::<BTreeMap<_, _>>();
-    Runtime {
+    Ok(Runtime {
         language: "rust",
         language_version: build_info::RUSTC_VERSION.to_string(),
         framework: framework.to_string(),
@@ -56,7 +70,58 @@ pub fn manifest(spec: &Spec, report: &TaskReport) -> Runtime {
             rustflags: build_info::RUSTFLAGS.to_vec(),
             target_features: build_info::TARGET_FEATURES,
         },
+        manifest: fairness_manifest(spec, report)?,
+    })
+}
+
+/// The flat fairness manifest (PROTOCOL.md, "The fairness manifest"): what
+/// the task read back from its arrays and parameter structs, the compiler and
+/// locked versions captured at build time, the environment as this process
+/// sees it, and the SHA-256 of every input file the task's readers opened.
+fn fairness_manifest(spec: &Spec, report: &TaskReport) -> Result<Ordered<Value>> {
+    let mut manifest = Ordered::default();
+    manifest.push("language", "rust".into());
+    manifest.push("language_version", build_info::RUSTC_VERSION.into());
+    manifest.push("framework", report.framework.into());
+    manifest.push("framework_version", library_version(report.framework).into());
+    manifest.push("blas", report.blas.into());
+    // Left out rather than guessed when the task did not read it back.
+    if let Some(dtype) = report.dtype {
+        manifest.push("dtype", dtype.into());
     }
+    manifest.push("threads.compute", report.threads_used.into());
+    for var in MANIFEST_THREAD_ENV_VARS {
+        let value = env::var(var).unwrap_or_else(|_| "unset".to_string());
+        manifest.push(format!("threads.env.{var}"), value.into());
+    }
+    // Hashed here, after the phases and outside any timing; a role the task
+    // never read is left out rather than vouched for.
+    for (role, input) in &spec.inputs {
+        if data::was_read(&input.path) {
+            manifest.push(format!("input.{role}.sha256"), sha256_file(&input.path)?.into());
+        }
+    }
+    for (name, value) in &report.hp {
+        manifest.push(format!("hp.{name}"), value.clone());
+    }
+    Ok(manifest)
+}
+
+/// Lower-case hex SHA-256 of a file's bytes, read in blocks.
+fn sha256_file(path: &Path) -> Result<String> {
+    let hash = || -> io::Result<_> {
+        let mut hasher = Sha256::new();
+        io::copy(&mut File::open(path)?, &mut hasher)?;
+        Ok(hasher.finalize())
+    };
+    let digest = hash().with_context(|| format!("cannot hash {}", path.display()))?;
+    Ok(digest.iter().map(|byte| format!("{byte:02x}")).collect())
+}
+
+/// The element type of an array, as its Rust name (`f64`, `f32`): the
+/// manifest's `dtype`, read from the arrays a computation ran on.
+pub fn element_type<S: ndarray::RawData, D>(_array: &ndarray::ArrayBase<S, D>) -> &'static str {
+    std::any::type_name::<S::Elem>()
 }
 
 #[cfg(test)]
@@ -68,5 +133,59 @@ mod tests {
         assert!(build_info::RUSTC_VERSION.starts_with("rustc "));
         assert!(library_version("ndarray").starts_with("0."));
         assert_eq!(library_version("no-such-crate"), "unknown");
+    }
+
+    #[test]
+    fn hashes_files_as_sha256sum_does() {
+        let path = std::env::temp_dir().join(format!("equibench-runtime-test-{}.txt", std::process::id()));
+        std::fs::write(&path, "abc").unwrap();
+        assert_eq!(
+            sha256_file(&path).unwrap(),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        std::fs::remove_file(&path).unwrap();
+        assert!(sha256_file(&path).unwrap_err().to_string().starts_with("cannot hash "));
+    }
+
+    #[test]
+    fn fairness_manifest_is_flat_and_hashes_only_what_was_read() {
+        let dir = std::env::temp_dir().join(format!("equibench-manifest-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (read, unread) = (dir.join("read.npy"), dir.join("unread.npy"));
+        crate::data::OutputArray::I64Vector(ndarray::array![1, 2]).write(&read).unwrap();
+        std::fs::copy(&read, &unread).unwrap();
+        crate::data::read_npy::<i64, ndarray::Ix1>(&read).unwrap();
+        let json = serde_json::json!({
+            "protocol": 1, "task": "t", "impl": "i", "device": "cpu", "dtype": "f64", "threads": 1,
+            "warmup": 0, "repetitions": 1, "phases": [], "params": {}, "outputs": [],
+            "inputs": { "a": { "path": read, "kind": "npy" }, "b": { "path": unread, "kind": "npy" } }
+        });
+        let spec = Spec::from_json(&json.to_string(), Path::new("spec.json")).unwrap();
+        let mut report = TaskReport::new("ndarray", 1);
+        report.dtype = Some("f64");
+        report.hp = vec![("k", 8.into()), ("init", "shared".into())];
+
+        let manifest = fairness_manifest(&spec, &report).unwrap();
+        let get = |key: &str| manifest.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+        assert_eq!(get("language"), Some("rust".into()));
+        assert_eq!(get("framework_version"), Some(library_version("ndarray").into()));
+        assert_eq!(get("dtype"), Some("f64".into()));
+        assert_eq!(get("threads.compute"), Some(1.into()));
+        assert_eq!(get("input.a.sha256"), Some(sha256_file(&read).unwrap().into()));
+        assert_eq!(get("input.b.sha256"), None);
+        assert_eq!(get("hp.k"), Some(8.into()));
+        assert_eq!(get("hp.init"), Some("shared".into()));
+        for var in MANIFEST_THREAD_ENV_VARS {
+            let expected = env::var(var).unwrap_or_else(|_| "unset".to_string());
+            assert_eq!(get(&format!("threads.env.{var}")), Some(expected.into()));
+        }
+        // Flat: no value is an object or an array.
+        assert!(manifest.0.iter().all(|(_, v)| !v.is_object() && !v.is_array()));
+    }
+
+    #[test]
+    fn element_type_names_the_array_elements() {
+        assert_eq!(element_type(&ndarray::Array2::<f64>::zeros((2, 2))), "f64");
+        assert_eq!(element_type(&ndarray::Array1::<f32>::zeros(3).view()), "f32");
     }
 }

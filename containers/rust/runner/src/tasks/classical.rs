@@ -12,8 +12,8 @@ use serde_json::{Map, Value};
 use smartcore::linalg::basic::matrix::DenseMatrix;
 
 use crate::data::{self, CsvSchema, OutputArray, Table};
-use crate::measure::measure;
-use crate::protocol::{Ordered, PhaseResult, Spec};
+use crate::measure::{PhaseLog, measure};
+use crate::protocol::Spec;
 use crate::tasks::{TaskReport, check_outputs};
 
 /// Rejects what no classical row can compute: another dtype or device, other
@@ -43,11 +43,13 @@ pub fn check_spec(spec: &Spec, roles: &[&str], params: &[&str], outputs: &[&str]
 /// outputs need what they compute.
 pub struct Phases<'a> {
     spec: &'a Spec,
-    results: Ordered<PhaseResult>,
+    results: PhaseLog,
 }
 
 impl<'a> Phases<'a> {
-    /// Checks the spec's phase list against `order`: known names, in that order, none twice.
+    /// Checks the spec's phase list against `order`: known names, in that
+    /// order, none twice. The run counts as ready from here (the timeline's
+    /// `ready_epoch_ns`): make it just before the first phase.
     pub fn new(spec: &'a Spec, order: &[&str]) -> Result<Phases<'a>> {
         for name in &spec.phases {
             if !order.contains(&name.as_str()) {
@@ -59,7 +61,7 @@ impl<'a> Phases<'a> {
         if spec.phases.iter().map(String::as_str).ne(listed.iter().copied()) {
             bail!("spec phases: {} phases must come in the order {}, each once", spec.task, order.join(", "));
         }
-        Ok(Phases { spec, results: Ordered::default() })
+        Ok(Phases { spec, results: PhaseLog::ready() })
     }
 
     /// Runs phase `name` (measured if the spec lists it) and returns what its last run computed.
@@ -81,7 +83,7 @@ impl<'a> Phases<'a> {
         Ok(last.expect("measure runs the phase at least once"))
     }
 
-    pub fn into_results(self) -> Ordered<PhaseResult> {
+    pub fn into_results(self) -> PhaseLog {
         self.results
     }
 }
@@ -121,6 +123,27 @@ pub fn hyperparameters(entries: &[(&str, String)]) -> Value {
     Value::Object(
         entries.iter().map(|(k, v)| (k.to_string(), Value::String(v.clone()))).collect::<Map<_, _>>(),
     )
+}
+
+/// The value of `field` in a derived `Debug` text (`Name { field: value, … }`),
+/// for parameters a library keeps private but prints; `None` where it is not there.
+pub fn debug_field<'a>(debug: &'a str, field: &str) -> Option<&'a str> {
+    let pattern = format!("{field}: ");
+    let start = debug.match_indices(&pattern).find_map(|(at, _)| {
+        // A whole field name: `method` must not match inside `other_method`.
+        let before = debug[..at].chars().next_back();
+        matches!(before, Some(' ' | '{' | '(' | ',')).then_some(at + pattern.len())
+    })?;
+    let rest = &debug[start..];
+    let end = rest.find([',', '}', ')']).unwrap_or(rest.len());
+    Some(rest[..end].trim())
+}
+
+/// The element type of a smartcore matrix, as its Rust name (`f64`).
+pub fn dense_element_type<T: Debug + std::fmt::Display + Copy + Sized>(
+    _matrix: &DenseMatrix<T>,
+) -> &'static str {
+    std::any::type_name::<T>()
 }
 
 /// The requested outputs, in the spec's order, taken from everything the task produced.
@@ -321,6 +344,12 @@ pub trait SupervisedRow {
     fn facts(&self, _model: &Self::Model<'_>) -> ModelFacts {
         ModelFacts::default()
     }
+    /// The element type the model computed in (manifest `dtype`), read from
+    /// the fitted model or the arrays it was fitted on.
+    fn dtype(&self, model: &Self::Model<'_>, loaded: &Loaded<Self::Target, Self::Prepared>) -> &'static str;
+    /// The task's hyperparameters under PROTOCOL.md's names (manifest `hp.*`),
+    /// read back from the library's parameter structs and the fitted model.
+    fn manifest_hp(&self, model: &Self::Model<'_>) -> Vec<(&'static str, Value)>;
 }
 
 /// What a supervised run computed, owned, once the model is gone.
@@ -330,7 +359,9 @@ pub struct SupervisedRun<T> {
     /// Predictions for the train rows, when asked for (untimed).
     pub train_pred: Option<Array1<T>>,
     pub facts: ModelFacts,
-    pub phases: Ordered<PhaseResult>,
+    pub dtype: &'static str,
+    pub hp: Vec<(&'static str, Value)>,
+    pub phases: PhaseLog,
     pub notes: Vec<String>,
 }
 
@@ -357,6 +388,7 @@ pub fn run_supervised<R: SupervisedRow>(
 
     let train_pred = if with_train_pred { Some(row.predict(&model, &loaded, Rows::Train)?) } else { None };
     let facts = row.facts(&model);
+    let (dtype, hp) = (row.dtype(&model, &loaded), row.manifest_hp(&model));
     drop(model);
     let notes = single_vs_batch(&single_pred, &test_pred).into_iter().collect();
     Ok(SupervisedRun {
@@ -364,6 +396,8 @@ pub fn run_supervised<R: SupervisedRow>(
         test_pred,
         train_pred,
         facts,
+        dtype,
+        hp,
         phases: phases.into_results(),
         notes,
     })
@@ -426,8 +460,9 @@ mod tests {
             assert_eq!(value, runs[i], "the last run's value comes back");
         }
         assert_eq!(runs, [3, 1, 3]);
-        let results = phases.into_results();
+        let (results, timeline) = phases.into_results().into_parts();
         let names: Vec<&str> = results.0.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(timeline.phases.0.len(), 2);
         assert_eq!(names, ["load", "predict"]);
     }
 
@@ -449,6 +484,16 @@ mod tests {
             note,
             "predict_single and predict_batch differ on 1 of the first 3 test rows (by up to 5.000e-1)"
         );
+    }
+
+    #[test]
+    fn reads_fields_from_debug_text() {
+        let debug = "SvmValidParams { c: Some((1.0, 1.0)), kernel: KernelParams { kind: Dense, method: Linear, \
+                     nn_algo: KdTree }, other_method: Gaussian(2.0) }";
+        assert_eq!(debug_field(debug, "method"), Some("Linear"));
+        assert_eq!(debug_field(debug, "kind"), Some("Dense"));
+        assert_eq!(debug_field("LinearRegression { fit_intercept: true }", "fit_intercept"), Some("true"));
+        assert_eq!(debug_field(debug, "nu"), None);
     }
 
     #[test]

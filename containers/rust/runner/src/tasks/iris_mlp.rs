@@ -12,10 +12,12 @@
 
 use anyhow::{Context, Result, bail};
 use ndarray::{Array1, Array2};
+use serde_json::Value;
 
 use crate::data::{self, CsvSchema, OutputArray};
-use crate::measure::measure;
+use crate::measure::{PhaseLog, measure};
 use crate::protocol::Spec;
+use crate::runtime::element_type;
 use crate::tasks::{TaskReport, check_outputs, parse_phases};
 
 const COLUMNS: &[&str] = &["sepal_length", "sepal_width", "petal_length", "petal_width", "species"];
@@ -79,6 +81,7 @@ pub fn run_pure(spec: &Spec) -> Result<TaskReport> {
 
     let mut model: Option<Model> = None;
     let (warmup, reps) = (spec.warmup, spec.repetitions);
+    report.phases = PhaseLog::ready();
     for &(name, phase) in &phases {
         let result = match phase {
             Phase::Load => {
@@ -119,6 +122,8 @@ pub fn run_pure(spec: &Spec) -> Result<TaskReport> {
     }
 
     if let Some(m) = model.as_mut() {
+        report.dtype = Some(element_type(&m.weights.w1));
+        report.hp = m.manifest_hp(&params);
         let ran = |p: Phase| phases.iter().any(|&(_, q)| q == p);
         if ran(Phase::Train) {
             if !ran(Phase::InferBatch) {
@@ -426,6 +431,25 @@ impl Model {
         let (n, h, k) = (self.data.train_x.nrows(), self.weights.w1.ncols(), self.weights.w2.ncols());
         let (mut hid, mut proba) = (Array2::zeros((n, h)), Array2::zeros((n, k)));
         forward_proba(&self.data.train_x, &self.weights, &mut hid, &mut proba, &mut self.train_pred);
+    }
+
+    /// The iris-mlp hyperparameters (manifest `hp.*`): no framework object
+    /// holds them, so they are the values `train` runs with, and what it does
+    /// not do (momentum, L2, shuffling, early stopping).
+    fn manifest_hp(&self, params: &Params) -> Vec<(&'static str, Value)> {
+        vec![
+            ("epochs", self.loss_curve.len().into()),
+            ("batch_size", params.batch_size.into()),
+            ("learning_rate", self.learning_rate.into()),
+            ("momentum", 0.0.into()),
+            ("nesterov", false.into()),
+            ("l2", 0.0.into()),
+            ("shuffle", false.into()),
+            ("early_stopping", "none".into()),
+            ("hidden", self.weights.w1.ncols().into()),
+            ("activation", "relu".into()),
+            ("init", "injected".into()),
+        ]
     }
 
     /// A copy of output `name` (one of OUTPUTS).

@@ -30,11 +30,13 @@ use linfa_nn::distance::{Distance, L2Dist};
 use ndarray::{Array1, Array2, ArrayView2};
 use rand_xoshiro::Xoshiro256Plus;
 use rand_xoshiro::rand_core::SeedableRng;
+use serde_json::Value;
 use smartcore::cluster::kmeans::{KMeans as SmartcoreKMeans, KMeansParameters};
 use smartcore::linalg::basic::matrix::DenseMatrix;
 
 use crate::data::{self, OutputArray};
 use crate::protocol::Spec;
+use crate::runtime::element_type;
 use crate::tasks::TaskReport;
 use crate::tasks::classical::{self, Phases};
 
@@ -112,6 +114,12 @@ trait KmeansRow {
     fn centroids(&self, model: &Self::Model) -> Result<Array2<f64>>;
     /// `runtime.hyperparameters`, once `load` has built the parameters.
     fn hyperparameters(&self, prepared: &Self::Prepared) -> serde_json::Value;
+    /// The element type the model computed in (manifest `dtype`), read from
+    /// the fitted model or the data it was fitted on.
+    fn dtype(&self, model: &Self::Model, prepared: &Self::Prepared) -> &'static str;
+    /// The task's hyperparameters under PROTOCOL.md's names (manifest `hp.*`),
+    /// read back from the library's parameter struct.
+    fn manifest_hp(&self, blobs: &Blobs, prepared: &Self::Prepared) -> Vec<(&'static str, Value)>;
     /// Iterations the fit ran (neither library exposes the count; reconstructed, untimed).
     fn n_iter(&self, blobs: &Blobs, prepared: &Self::Prepared, model: &Self::Model) -> Result<usize>;
 }
@@ -128,6 +136,8 @@ fn run<R: KmeansRow>(spec: &Spec, params: &Params, row: &R, mut report: TaskRepo
     let labels = phases.run("predict_batch", 1, || row.predict(&model, &blobs, &prepared))?;
     report.phases = phases.into_results();
     report.hyperparameters = Some(row.hyperparameters(&prepared));
+    report.dtype = Some(row.dtype(&model, &prepared));
+    report.hp = row.manifest_hp(&blobs, &prepared);
 
     let centroids = row.centroids(&model)?;
     if centroids.dim() != (params.k, blobs.x.ncols()) {
@@ -246,6 +256,28 @@ impl KmeansRow for LinfaKmeans {
         ])
     }
 
+    fn dtype(&self, model: &Self::Model, _params: &LinfaParams) -> &'static str {
+        element_type(model.centroids())
+    }
+
+    /// Read back from linfa's parameter struct: `init` is "shared" when the
+    /// precomputed centroids are the harness's, `tol` the threshold on the
+    /// centroid shift (its update differs from plain Lloyd: see the notes).
+    fn manifest_hp(&self, blobs: &Blobs, params: &LinfaParams) -> Vec<(&'static str, Value)> {
+        let init = match params.init_method() {
+            KMeansInit::Precomputed(centroids) if *centroids == blobs.init => "shared".to_string(),
+            KMeansInit::Precomputed(_) => "precomputed centroids other than the harness's".to_string(),
+            other => format!("{other:?} seed {LINFA_SEED} (linfa)").to_lowercase(),
+        };
+        vec![
+            ("k", params.n_clusters().into()),
+            ("max_iter", params.max_n_iterations().into()),
+            ("algorithm", "lloyd".into()),
+            ("init", init.into()),
+            ("tol", params.tolerance().into()),
+        ]
+    }
+
     /// linfa does not expose its iteration count N. A run capped at t ≤ N
     /// iterations ends on the same centroids C_t as the full run had after t,
     /// and one capped beyond N ends on C_N; so the shift ‖C_t − C_{t−1}‖ between
@@ -313,6 +345,30 @@ impl KmeansRow for SmartcoreRow {
 
     fn hyperparameters(&self, _x: &DenseMatrix<f64>) -> serde_json::Value {
         classical::hyperparameters(&[("KMeansParameters", format!("{:?}", self.parameters))])
+    }
+
+    /// The data's element type. (smartcore keeps its centroids and sums as
+    /// `Vec<Vec<f64>>` whatever the data's type; here both are f64.)
+    fn dtype(&self, _model: &SmartcoreModel, x: &DenseMatrix<f64>) -> &'static str {
+        classical::dense_element_type(x)
+    }
+
+    /// `KMeans::fit` (smartcore 0.7.0, cluster/kmeans.rs) stops at the first
+    /// iteration whose distortion is not below the previous one's: a threshold
+    /// of 0 on the decrease of the distortion.
+    fn manifest_hp(&self, _blobs: &Blobs, _x: &DenseMatrix<f64>) -> Vec<(&'static str, Value)> {
+        let p = &self.parameters;
+        let init = match p.seed {
+            Some(seed) => format!("k-means++ seed {seed} (smartcore)"),
+            None => "k-means++ unseeded (smartcore)".to_string(),
+        };
+        vec![
+            ("k", p.k.into()),
+            ("max_iter", p.max_iter.into()),
+            ("algorithm", "lloyd".into()),
+            ("init", init.into()),
+            ("tol", 0.0.into()),
+        ]
     }
 
     /// smartcore does not expose its iteration count N. Each iteration assigns

@@ -15,12 +15,16 @@ use anyhow::{Result, anyhow, bail};
 use linfa::DatasetBase;
 use linfa::traits::{Fit, Predict};
 use ndarray::{Array1, s};
+use serde_json::Value;
 use smartcore::linalg::basic::arrays::Array;
 use smartcore::linalg::basic::matrix::DenseMatrix;
-use smartcore::linear::linear_regression::{LinearRegression, LinearRegressionParameters};
+use smartcore::linear::linear_regression::{
+    LinearRegression, LinearRegressionParameters, LinearRegressionSolverName,
+};
 
 use crate::data::OutputArray;
 use crate::protocol::Spec;
+use crate::runtime::element_type;
 use crate::tasks::TaskReport;
 use crate::tasks::classical::{
     self, Loaded, ModelFacts, Rows, SmartcoreRows, SplitParams, SupervisedRow, SupervisedRun,
@@ -58,6 +62,7 @@ pub fn run_linfa(spec: &Spec) -> Result<TaskReport> {
     let params = Params::from_spec(spec)?;
     let row = LinfaOls { model: linfa_linear::LinearRegression::new().with_intercept(params.fit_intercept) };
     let mut report = TaskReport::new("linfa-linear", 1);
+    report.blas = "none (linfa-linalg, pure Rust)";
     classical::single_threaded(spec, &mut report, "linfa-linear");
     report.hyperparameters = Some(classical::hyperparameters(&[
         ("LinearRegression", format!("{:?}", row.model)),
@@ -80,6 +85,7 @@ pub fn run_smartcore(spec: &Spec) -> Result<TaskReport> {
     }
     let row = SmartcoreOls { parameters: LinearRegressionParameters::default() };
     let mut report = TaskReport::new("smartcore", 1);
+    report.blas = "none (smartcore's own linear algebra)";
     classical::single_threaded(spec, &mut report, "smartcore");
     report.hyperparameters = Some(classical::hyperparameters(&[
         ("LinearRegressionParameters", format!("{:?}", row.parameters)),
@@ -95,7 +101,7 @@ fn finish<R: SupervisedRow<Target = f64>>(
     row: &R,
     mut report: TaskReport,
 ) -> Result<TaskReport> {
-    let SupervisedRun { data, test_pred, facts, phases, notes, .. } =
+    let SupervisedRun { data, test_pred, facts, dtype, hp, phases, notes, .. } =
         classical::run_supervised(spec, row, params.split, false, || {
             classical::load_regression(spec, COLUMNS, params.split)
         })?;
@@ -103,6 +109,8 @@ fn finish<R: SupervisedRow<Target = f64>>(
     report.metrics.push("r2", r2);
     report.metrics.push("rmse", rmse);
     report.phases = phases;
+    report.dtype = Some(dtype);
+    report.hp = hp;
     report.notes.extend(notes.into_iter().chain(facts.notes));
     let mut all = facts.outputs;
     all.push(("test_pred", OutputArray::F64Vector(test_pred)));
@@ -167,6 +175,23 @@ impl SupervisedRow for LinfaOls {
     fn facts(&self, model: &Self::Model<'_>) -> ModelFacts {
         coef_outputs(model.params().clone(), model.intercept())
     }
+
+    fn dtype(&self, model: &Self::Model<'_>, _loaded: &Loaded<f64, ()>) -> &'static str {
+        element_type(model.params())
+    }
+
+    /// linfa-linear keeps `fit_intercept` private; its `Debug` output prints it.
+    fn manifest_hp(&self, _model: &Self::Model<'_>) -> Vec<(&'static str, Value)> {
+        let debug = format!("{:?}", self.model);
+        let fit_intercept = match classical::debug_field(&debug, "fit_intercept") {
+            Some("true") => Value::Bool(true),
+            Some("false") => Value::Bool(false),
+            _ => Value::String(format!("unreadable from {debug}")),
+        };
+        // Without its `blas` feature linfa-linear solves [X 1] b = y with
+        // linfa-linalg's `LeastSquaresQrInto` (Householder QR).
+        vec![("fit_intercept", fit_intercept), ("solver", "qr (linfa-linalg householder)".into())]
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -218,6 +243,19 @@ impl SupervisedRow for SmartcoreOls {
         let coefficients = model.coefficients();
         let coef = (0..coefficients.shape().0).map(|i| *coefficients.get((i, 0))).collect();
         coef_outputs(coef, *model.intercept())
+    }
+
+    fn dtype(&self, model: &SmartcoreModel, _loaded: &Loaded<f64, SmartcoreRows<f64>>) -> &'static str {
+        classical::dense_element_type(model.coefficients())
+    }
+
+    /// smartcore's `LinearRegression` has no intercept switch: it always fits one.
+    fn manifest_hp(&self, _model: &SmartcoreModel) -> Vec<(&'static str, Value)> {
+        let solver = match self.parameters.solver {
+            LinearRegressionSolverName::SVD => "svd (smartcore)",
+            LinearRegressionSolverName::QR => "qr (smartcore)",
+        };
+        vec![("fit_intercept", true.into()), ("solver", solver.into())]
     }
 }
 

@@ -11,18 +11,29 @@ use anyhow::{Result, bail};
 use serde_json::{Map, Value};
 
 use crate::data::OutputArray;
-use crate::protocol::{Ordered, PhaseResult, Spec};
+use crate::measure::PhaseLog;
+use crate::protocol::{Ordered, Spec};
 
 /// What a task run produced; `main` writes it to the output directory.
 pub struct TaskReport {
     /// The library doing the numerical work (a key of the runtime libraries).
     pub framework: &'static str,
+    /// Compute threads, read back from the library's pool where it has one (1 otherwise).
     pub threads_used: u32,
     /// Thread settings read back from the library (runtime.threads).
     pub threads_read_back: Map<String, Value>,
     /// The model's parameters as the library reports them (runtime.hyperparameters).
     pub hyperparameters: Option<Value>,
-    pub phases: Ordered<PhaseResult>,
+    /// Element type of the arrays the computation ran in, read from them (manifest `dtype`).
+    pub dtype: Option<&'static str>,
+    /// The BLAS/LAPACK behind the computation (manifest `blas`).
+    pub blas: &'static str,
+    /// The task's hyperparameters under PROTOCOL.md's names, without the `hp.`
+    /// prefix, read back from the library's parameter structs where it has them.
+    pub hp: Vec<(&'static str, Value)>,
+    /// The measured phases; the task replaces it with `PhaseLog::ready()` just
+    /// before its first phase runs.
+    pub phases: PhaseLog,
     pub metrics: Ordered<f64>,
     /// Requested outputs, in the order the spec lists them.
     pub outputs: Vec<(String, OutputArray)>,
@@ -30,14 +41,18 @@ pub struct TaskReport {
 }
 
 impl TaskReport {
-    /// An empty report for a run computing with `framework` on `threads_used` threads.
+    /// An empty report for a run computing with `framework` on `threads_used`
+    /// threads, with no BLAS (no crate of this runner links one).
     pub fn new(framework: &'static str, threads_used: u32) -> TaskReport {
         TaskReport {
             framework,
             threads_used,
             threads_read_back: Map::new(),
             hyperparameters: None,
-            phases: Ordered::default(),
+            dtype: None,
+            blas: "none",
+            hp: Vec::new(),
+            phases: PhaseLog::ready(),
             metrics: Ordered::default(),
             outputs: Vec::new(),
             notes: Vec::new(),

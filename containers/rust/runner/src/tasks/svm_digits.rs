@@ -2,40 +2,44 @@
 //! tolerance `tol`) on the raw 8×8 digit pixels, ten classes.
 //!
 //! scikit-learn's `SVC` (the reference) is libsvm: one SMO problem per pair of
-//! classes (one-vs-one), majority vote. Neither Rust library has that exact
-//! multi-class machine:
+//! classes (one-vs-one) on the rows of those two classes, then a vote. Both
+//! Rust rows build the same 45 machines and vote as libsvm does: each machine
+//! votes for the class its decision value favours (the smaller label where it
+//! is > 0, the larger one otherwise), most votes wins, the smallest label
+//! among ties. They differ in the binary solver:
 //!
-//! - `rust/linfa`: linfa-svm is binary only. Ten binary SVMs, class c against
-//!   the rest (one-vs-all), each solved by linfa's SMO with C for both signs
-//!   and stopping threshold `tol` (libsvm's criterion: the maximal violating
-//!   pair's gradient gap below eps). A row goes to the class with the largest
-//!   decision value `w·x − rho`; the first class wins ties. libsvm run the
-//!   same way (scikit-learn `SVC` per class, argmax of `decision_function`)
-//!   predicts exactly the same test labels, so this row's distance from the
-//!   reference is the strategy's, not the solver's. Fitting is slow: the 8-vs-rest
-//!   problem alone takes over a million SMO iterations (as it does in libsvm
-//!   without shrinking), and each iteration gathers kernel columns from the
-//!   dense row-major kernel matrix through a permutation.
-//! - `rust/smartcore`: one-vs-one over smartcore's binary `SVC`, whose solver
-//!   is LaSVM (an online approximation of SMO, `epoch` passes over the rows).
-//!   smartcore's own `MultiClassSVC` trains exactly these 45 machines but
-//!   counts votes in a `HashMap` and takes the first maximum it iterates to, so
-//!   a tied vote goes to a class that varies from call to call (measured: test
-//!   accuracy 0.964 to 0.975 over four runs, and single-row predictions that
-//!   disagree with the batch). Here the vote is libsvm's: most votes, smallest
-//!   label among ties.
+//! - `rust/linfa`: linfa-svm is binary only; each pair is solved by linfa's
+//!   own SMO with C for both classes and stopping threshold `tol` (libsvm's
+//!   criterion: the maximal violating pair's gradient gap below eps), the rows
+//!   of the smaller label first, then those of the larger (libsvm's grouping).
+//!   The pairs are grouped inside `fit`, as libsvm's `svm_train` does.
+//!   Shrinking stays off (libsvm shrinks by default, which changes its path
+//!   but not its solution): linfa 0.8.1's shrinking panics with an index of -1
+//!   in `SolverState::solve` on 3 of the 45 pairs of the CI split (1–7, 1–8
+//!   and 2–3). Measured on the CI split: test predictions identical to
+//!   scikit-learn's on all 360 rows, 8,756 SMO iterations over the 45 pairs
+//!   (libsvm 8,790).
+//! - `rust/smartcore`: smartcore's binary `SVC`, whose solver is LaSVM (an
+//!   online approximation of SMO, `epoch` passes over the rows). smartcore's
+//!   own `MultiClassSVC` trains exactly these 45 machines but counts votes in
+//!   a `HashMap` and takes the first maximum it iterates to, so a tied vote
+//!   goes to a class that varies from call to call (measured: test accuracy
+//!   0.964 to 0.975 over four runs, and single-row predictions that disagree
+//!   with the batch). Here the vote is libsvm's.
 
 use anyhow::{Result, anyhow, bail};
 use linfa::traits::Fit;
 use linfa::{DatasetBase, ParamGuard};
 use linfa_svm::{Svm, SvmValidParams};
-use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
+use ndarray::{Array1, Array2, ArrayView1, Axis};
+use serde_json::Value;
 use smartcore::linalg::basic::matrix::DenseMatrix;
 use smartcore::svm::Kernels;
 use smartcore::svm::svc::{SVC, SVCParameters};
 
 use crate::data::OutputArray;
 use crate::protocol::Spec;
+use crate::runtime::element_type;
 use crate::tasks::TaskReport;
 use crate::tasks::classical::{
     self, Dataset, Loaded, ModelFacts, Rows, SmartcoreRows, SplitParams, SupervisedRow, SupervisedRun,
@@ -48,6 +52,9 @@ const PARAMS: &[&str] = &["n_train", "single_rows", "C", "tol", "kernel"];
 const OUTPUTS: &[&str] = &["test_pred"];
 /// Seeds the order in which smartcore's LaSVM visits the rows.
 const SMARTCORE_SEED: u64 = 42;
+/// How both rows build the multi-class machine (runtime.hyperparameters).
+const ONE_VS_ONE: &str = "one-vs-one: 45 binary SVMs, each on the rows of its pair of classes; \
+                          libsvm's vote (most votes, smallest label among ties)";
 
 /// `p0,…,p63,digit`.
 fn columns() -> Vec<String> {
@@ -78,12 +85,10 @@ impl Params {
     }
 }
 
-/// `rust/linfa`: one-vs-all over linfa-svm's binary SMO.
+/// `rust/linfa`: one-vs-one over linfa-svm's binary SMO.
 pub fn run_linfa(spec: &Spec) -> Result<TaskReport> {
     let params = Params::from_spec(spec)?;
-    // No shrinking (linfa's default). libsvm shrinks by default, which only
-    // speeds it up; linfa 0.8.1's shrinking path panics on this data (an index
-    // of -1 in SolverState::solve).
+    // No shrinking (linfa's default): it panics on some pairs, see the module documentation.
     let svm = Svm::<f64, bool>::params()
         .pos_neg_weights(params.c, params.c)
         .linear_kernel()
@@ -91,16 +96,17 @@ pub fn run_linfa(spec: &Spec) -> Result<TaskReport> {
         .shrinking(false)
         .check()
         .map_err(|e| anyhow!("linfa-svm parameters: {e}"))?;
-    let row = LinfaOneVsAll { svm };
+    let row = LinfaOneVsOne { svm };
     let mut report = TaskReport::new("linfa-svm", 1);
     classical::single_threaded(spec, &mut report, "linfa-svm");
     report.hyperparameters = Some(classical::hyperparameters(&[
         ("SvmValidParams", format!("{:?}", row.svm)),
-        ("multiclass", format!("one-vs-all: {} binary SVMs, class = argmax of w·x - rho", CLASSES.len())),
+        ("multiclass", ONE_VS_ONE.to_string()),
     ]));
     report.notes.push(
-        "multi-class by one-vs-all over linfa-svm's binary SMO (10 problems on all train rows), \
-         not libsvm's one-vs-one (45 pairwise problems) with voting"
+        "multi-class by one-vs-one as libsvm does it: 45 binary SVMs, each solved by linfa-svm's own SMO \
+         (C for both classes, eps = tol, shrinking off: linfa 0.8.1's shrinking panics on some of these pairs) \
+         on the rows of its two classes, then libsvm's vote (most votes, smallest label among ties)"
             .to_string(),
     );
     finish(spec, &params, &row, report)
@@ -120,11 +126,7 @@ pub fn run_smartcore(spec: &Spec) -> Result<TaskReport> {
     classical::single_threaded(spec, &mut report, "smartcore");
     report.hyperparameters = Some(classical::hyperparameters(&[
         ("SVCParameters", format!("{:?}", row.parameters)),
-        (
-            "multiclass",
-            "one-vs-one: 45 binary SVCs on the rows of each pair of classes; most votes wins, smallest label among ties"
-                .to_string(),
-        ),
+        ("multiclass", ONE_VS_ONE.to_string()),
     ]));
     report.notes.push(format!(
         "multi-class by one-vs-one over smartcore's binary SVC (the 45 machines smartcore's MultiClassSVC trains, \
@@ -144,7 +146,7 @@ fn finish<R: SupervisedRow<Target = i64>>(
 ) -> Result<TaskReport> {
     let columns = columns();
     let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
-    let SupervisedRun { data, test_pred, train_pred, facts, phases, notes } =
+    let SupervisedRun { data, test_pred, train_pred, facts, dtype, hp, phases, notes } =
         classical::run_supervised(spec, row, params.split, true, || {
             classical::load_classification(spec, &columns, CLASSES, params.split)
         })?;
@@ -155,6 +157,8 @@ fn finish<R: SupervisedRow<Target = i64>>(
         report.metrics.push(name, value);
     }
     report.phases = phases;
+    report.dtype = Some(dtype);
+    report.hp = hp;
     report.notes.extend(notes.into_iter().chain(facts.notes));
     let mut all = facts.outputs;
     all.push(("test_pred", OutputArray::I64Vector(test_pred)));
@@ -162,63 +166,116 @@ fn finish<R: SupervisedRow<Target = i64>>(
     Ok(report)
 }
 
+/// The pairs of classes in libsvm's order: (0, 1), (0, 2), …, (8, 9).
+fn class_pairs() -> impl Iterator<Item = (i64, i64)> {
+    CLASSES
+        .iter()
+        .enumerate()
+        .flat_map(|(i, &first)| CLASSES[i + 1..].iter().map(move |&second| (first, second)))
+}
+
+/// libsvm's vote over one row's pairwise decisions `(first, second, f)`: `first`
+/// gets the vote where f > 0, `second` otherwise; the most votes wins, the
+/// smallest label among ties.
+fn vote(decisions: impl IntoIterator<Item = (i64, i64, f64)>) -> i64 {
+    let mut votes = [0u32; CLASSES.len()];
+    for (first, second, f) in decisions {
+        let winner = if f > 0.0 { first } else { second };
+        votes[CLASSES.iter().position(|&c| c == winner).expect("a class of the task")] += 1;
+    }
+    CLASSES[classical::argmax(votes.iter().map(|&n| f64::from(n)))]
+}
+
+/// `multiclass` for the manifest, from the number of machines a fit built.
+fn multiclass(n_machines: usize) -> Value {
+    let pairs = CLASSES.len() * (CLASSES.len() - 1) / 2;
+    if n_machines == pairs {
+        "ovo".into()
+    } else {
+        format!("{n_machines} machines for {} classes", CLASSES.len()).into()
+    }
+}
+
 // ---------------------------------------------------------------------------
 // rust/linfa
 
-struct LinfaOneVsAll {
+struct LinfaOneVsOne {
     svm: SvmValidParams<f64, bool>,
 }
 
-impl LinfaOneVsAll {
-    /// The class whose machine gives `row` the largest decision value.
-    fn classify(models: &[Svm<f64, bool>], row: ArrayView1<f64>) -> i64 {
-        let best = classical::argmax(models.iter().map(|m| m.weighted_sum(&row) - m.rho));
-        CLASSES[best]
+/// One binary machine per pair of classes, trained with `first` (the smaller
+/// label) as linfa's positive class: its decision value `w·x − rho` is > 0
+/// where it favours `first`.
+struct PairSvm {
+    first: i64,
+    second: i64,
+    svm: Svm<f64, bool>,
+}
+
+impl LinfaOneVsOne {
+    /// libsvm's vote of the 45 machines on one row.
+    fn classify(machines: &[PairSvm], row: ArrayView1<f64>) -> i64 {
+        vote(machines.iter().map(|m| (m.first, m.second, m.svm.weighted_sum(&row) - m.svm.rho)))
     }
 
-    fn classify_rows(models: &[Svm<f64, bool>], x: ArrayView2<f64>) -> Array1<i64> {
-        x.rows().into_iter().map(|row| Self::classify(models, row)).collect()
+    /// The rows of one pair of classes as libsvm groups them: every train row
+    /// of `first` in train order, then every one of `second`; targets true for `first`.
+    fn pair_rows(data: &Dataset<i64>, first: i64, second: i64) -> (Array2<f64>, Array1<bool>) {
+        let rows: Vec<usize> = [first, second]
+            .iter()
+            .flat_map(|&class| (0..data.train_y.len()).filter(move |&r| data.train_y[r] == class))
+            .collect();
+        let x = data.train_x.select(Axis(0), &rows);
+        let y = rows.iter().map(|&r| data.train_y[r] == first).collect();
+        (x, y)
     }
 }
 
-impl SupervisedRow for LinfaOneVsAll {
+impl SupervisedRow for LinfaOneVsOne {
     type Target = i64;
     type Prepared = ();
-    type Model<'a> = Vec<Svm<f64, bool>>;
+    type Model<'a> = Vec<PairSvm>;
 
     fn prepare(&self, _data: &Dataset<i64>, _single_rows: usize) -> Result<()> {
         Ok(())
     }
 
+    /// Groups the train rows by pair inside `fit`, as libsvm's `svm_train` does.
     fn fit<'a>(&'a self, loaded: &'a Loaded<i64, ()>) -> Result<Self::Model<'a>> {
-        let data = &loaded.data;
-        CLASSES
-            .iter()
-            .map(|&class| {
-                let is_class = data.train_y.mapv(|y| y == class);
-                let dataset = DatasetBase::new(data.train_x.view(), is_class.view());
-                self.svm.fit(&dataset).map_err(|e| anyhow!("linfa-svm, class {class} against the rest: {e}"))
+        class_pairs()
+            .map(|(first, second)| {
+                let (x, y) = Self::pair_rows(&loaded.data, first, second);
+                let svm = self
+                    .svm
+                    .fit(&DatasetBase::new(x.view(), y.view()))
+                    .map_err(|e| anyhow!("linfa-svm, classes {first} and {second}: {e}"))?;
+                Ok(PairSvm { first, second, svm })
             })
             .collect()
     }
 
-    fn predict(&self, models: &Self::Model<'_>, loaded: &Loaded<i64, ()>, rows: Rows) -> Result<Array1<i64>> {
+    fn predict(
+        &self,
+        machines: &Self::Model<'_>,
+        loaded: &Loaded<i64, ()>,
+        rows: Rows,
+    ) -> Result<Array1<i64>> {
         let x = match rows {
             Rows::Train => &loaded.data.train_x,
             Rows::Test => &loaded.data.test_x,
         };
-        Ok(Self::classify_rows(models, x.view()))
+        Ok(x.rows().into_iter().map(|row| Self::classify(machines, row)).collect())
     }
 
-    fn predict_one(&self, models: &Self::Model<'_>, loaded: &Loaded<i64, ()>, row: usize) -> Result<i64> {
-        Ok(Self::classify(models, loaded.data.test_x.row(row)))
+    fn predict_one(&self, machines: &Self::Model<'_>, loaded: &Loaded<i64, ()>, row: usize) -> Result<i64> {
+        Ok(Self::classify(machines, loaded.data.test_x.row(row)))
     }
 
-    fn facts(&self, models: &Self::Model<'_>) -> ModelFacts {
+    fn facts(&self, machines: &Self::Model<'_>) -> ModelFacts {
         let mut facts = ModelFacts::default();
         // linfa keeps the iteration count private but prints it (Display).
         let iterations: Option<Vec<(usize, bool)>> =
-            models.iter().map(|m| smo_iterations(&m.to_string())).collect();
+            machines.iter().map(|m| smo_iterations(&m.svm.to_string())).collect();
         match iterations {
             Some(iterations) => {
                 facts.metrics.push(("n_iter", iterations.iter().map(|&(n, _)| n as f64).sum()));
@@ -234,6 +291,34 @@ impl SupervisedRow for LinfaOneVsAll {
             }
         }
         facts
+    }
+
+    fn dtype(&self, machines: &Self::Model<'_>, loaded: &Loaded<i64, ()>) -> &'static str {
+        match machines.first() {
+            Some(m) => std::any::type_name_of_val(&m.svm.rho),
+            None => element_type(&loaded.data.train_x),
+        }
+    }
+
+    /// C and eps from linfa's parameter struct; the kernel, which linfa keeps
+    /// private, from its `Debug` output.
+    fn manifest_hp(&self, machines: &Self::Model<'_>) -> Vec<(&'static str, Value)> {
+        let c = match self.svm.c() {
+            Some((pos, neg)) if pos == neg => pos.into(),
+            Some((pos, neg)) => format!("{pos} (positive class), {neg} (negative class)").into(),
+            None => "none (nu-SVM)".into(),
+        };
+        let solver = self.svm.solver_params();
+        let kernel = format!("{:?}", self.svm.kernel_params());
+        let kernel = classical::debug_field(&kernel, "method").map_or(kernel.clone(), str::to_lowercase);
+        let shrinking = if solver.shrinking { "shrinking on" } else { "shrinking off" };
+        vec![
+            ("C", c),
+            ("tol", solver.eps.into()),
+            ("kernel", kernel.into()),
+            ("multiclass", multiclass(machines.len())),
+            ("solver", format!("linfa smo ({shrinking})").into()),
+        ]
     }
 }
 
@@ -284,21 +369,15 @@ struct PairSvc<'a> {
 }
 
 impl SmartcoreOneVsOne {
-    /// libsvm's vote: one per pair; the most votes wins, the smallest label among ties.
-    fn vote(machines: &[PairSvc<'_>], x: &DenseMatrix<f64>, n_rows: usize) -> Result<Array1<i64>> {
-        let mut votes = Array2::<u32>::zeros((n_rows, CLASSES.len()));
-        for m in machines {
-            let decision =
-                m.svc.decision_function(x).map_err(|e| anyhow!("smartcore decision_function: {e}"))?;
-            for (row, f) in decision.into_iter().enumerate() {
-                let winner = if f > 0.0 { m.first } else { m.second };
-                votes[[row, winner as usize]] += 1;
-            }
-        }
-        Ok(votes
-            .rows()
-            .into_iter()
-            .map(|v| CLASSES[classical::argmax(v.iter().map(|&n| f64::from(n)))])
+    /// libsvm's vote of the 45 machines on every row of `x`.
+    fn vote(machines: &[PairSvc<'_>], x: &DenseMatrix<f64>) -> Result<Array1<i64>> {
+        let decisions = machines
+            .iter()
+            .map(|m| m.svc.decision_function(x).map_err(|e| anyhow!("smartcore decision_function: {e}")))
+            .collect::<Result<Vec<Vec<f64>>>>()?;
+        let n_rows = decisions.first().map_or(0, Vec::len);
+        Ok((0..n_rows)
+            .map(|row| vote(machines.iter().zip(&decisions).map(|(m, f)| (m.first, m.second, f[row]))))
             .collect())
     }
 }
@@ -312,17 +391,16 @@ impl SupervisedRow for SmartcoreOneVsOne {
     /// small matrices): smartcore's SVC borrows its training data for as long
     /// as the model lives, so the pairs' rows are built here, before `fit`.
     fn prepare(&self, data: &Dataset<i64>, single_rows: usize) -> Result<SmartcoreSvcRows> {
-        let mut pairs = Vec::new();
-        for (i, &first) in CLASSES.iter().enumerate() {
-            for &second in &CLASSES[i + 1..] {
+        let pairs = class_pairs()
+            .map(|(first, second)| {
                 let rows: Vec<usize> = (0..data.train_y.len())
                     .filter(|&r| data.train_y[r] == first || data.train_y[r] == second)
                     .collect();
-                let x = classical::dense_matrix(data.train_x.select(ndarray::Axis(0), &rows).view())?;
+                let x = classical::dense_matrix(data.train_x.select(Axis(0), &rows).view())?;
                 let y = rows.iter().map(|&r| i64::from(data.train_y[r] == first)).collect();
-                pairs.push(PairRows { first, second, x, y });
-            }
-        }
+                Ok(PairRows { first, second, x, y })
+            })
+            .collect::<Result<_>>()?;
         Ok(SmartcoreSvcRows { rows: SmartcoreRows::new(data, single_rows)?, pairs })
     }
 
@@ -346,12 +424,7 @@ impl SupervisedRow for SmartcoreOneVsOne {
         loaded: &Loaded<i64, SmartcoreSvcRows>,
         rows: Rows,
     ) -> Result<Array1<i64>> {
-        let x = loaded.prepared.rows.x(rows);
-        let n_rows = match rows {
-            Rows::Train => loaded.data.train_y.len(),
-            Rows::Test => loaded.data.test_y.len(),
-        };
-        Self::vote(machines, x, n_rows)
+        Self::vote(machines, loaded.prepared.rows.x(rows))
     }
 
     fn predict_one(
@@ -360,7 +433,27 @@ impl SupervisedRow for SmartcoreOneVsOne {
         loaded: &Loaded<i64, SmartcoreSvcRows>,
         row: usize,
     ) -> Result<i64> {
-        Ok(Self::vote(machines, &loaded.prepared.rows.single[row], 1)?[0])
+        Ok(Self::vote(machines, &loaded.prepared.rows.single[row])?[0])
+    }
+
+    fn dtype(&self, _machines: &Self::Model<'_>, loaded: &Loaded<i64, SmartcoreSvcRows>) -> &'static str {
+        classical::dense_element_type(&loaded.prepared.rows.train_x)
+    }
+
+    /// C, tol, the kernel and the number of LaSVM passes from smartcore's parameter struct.
+    fn manifest_hp(&self, machines: &Self::Model<'_>) -> Vec<(&'static str, Value)> {
+        let p = &self.parameters;
+        let kernel = match &p.kernel {
+            Some(kernel) => format!("{kernel:?}").to_lowercase(),
+            None => "none".to_string(),
+        };
+        vec![
+            ("C", p.c.into()),
+            ("tol", p.tol.into()),
+            ("kernel", kernel.into()),
+            ("multiclass", multiclass(machines.len())),
+            ("solver", format!("smartcore lasvm ({} epochs)", p.epoch).into()),
+        ]
     }
 }
 
@@ -379,6 +472,34 @@ mod tests {
             Some((10_000_000, true))
         );
         assert_eq!(smo_iterations("something else"), None);
+    }
+
+    #[test]
+    fn vote_is_libsvms() {
+        let pairs: Vec<(i64, i64)> = class_pairs().collect();
+        assert_eq!(pairs.len(), 45);
+        assert_eq!((pairs[0], pairs[8], pairs[9], pairs[44]), ((0, 1), (0, 9), (1, 2), (8, 9)));
+        // Every machine favours the larger label where f <= 0: 9 beats all.
+        assert_eq!(vote(pairs.iter().map(|&(a, b)| (a, b, 0.0))), 9);
+        // 3 wins all of its 9 pairs; the others split.
+        let favour = |c: i64| move |&(a, b): &(i64, i64)| (a, b, if a == c { 1.0 } else { -1.0 });
+        assert_eq!(vote(pairs.iter().map(favour(3))), 3);
+        // A tie between 2 and 7 (one vote each, nothing else): the smaller label wins.
+        assert_eq!(vote([(2, 5, 1.0), (5, 7, -1.0)]), 2);
+        assert_eq!(vote([(5, 7, -1.0), (2, 5, 1.0)]), 2);
+    }
+
+    #[test]
+    fn linfa_pairs_put_the_smaller_label_first_as_positive() {
+        let data = Dataset {
+            train_x: ndarray::array![[0.0], [1.0], [2.0], [3.0], [4.0]],
+            train_y: ndarray::array![7, 2, 7, 5, 2],
+            test_x: ndarray::array![[0.0]],
+            test_y: ndarray::array![2],
+        };
+        let (x, y) = LinfaOneVsOne::pair_rows(&data, 2, 7);
+        assert_eq!(x, ndarray::array![[1.0], [4.0], [0.0], [2.0]]);
+        assert_eq!(y, ndarray::array![true, true, false, false]);
     }
 
     #[test]

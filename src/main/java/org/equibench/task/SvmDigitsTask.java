@@ -75,8 +75,8 @@ public final class SvmDigitsTask extends ClassicalTask {
         return switch (impl.id()) {
             case "rust/linfa" -> Map.of("hp.solver", "linfa-svm's own SMO (no shrinking: linfa 0.8.1's shrinking panics on "
                     + "this data) instead of libsvm's; the reason this row is compared at algorithm level");
-            case "rust/smartcore" -> Map.of("hp.solver", "smartcore's SVC trains with LaSVM (an online SMO variant), not "
-                    + "libsvm's SMO; the reason this row is compared at algorithm level");
+            case "rust/smartcore" -> Map.of("hp.solver", "smartcore's SVC trains with LaSVM (two online passes over the "
+                    + "rows), not libsvm's SMO run to tol; the reason this row is compared at algorithm level");
             default -> Map.of();
         };
     }
