@@ -140,8 +140,12 @@ public final class HeadlessChromium implements AutoCloseable {
     public boolean waitFor(String expression, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            if (evaluate(expression).asBoolean(false)) {
-                return true;
+            try {
+                if (evaluate(expression).asBoolean(false)) {
+                    return true;
+                }
+            } catch (IOException stillLoading) {
+                // e.g. document.body is not there yet: try again
             }
             Thread.sleep(200);
         }

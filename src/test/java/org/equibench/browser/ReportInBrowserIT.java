@@ -56,15 +56,18 @@ class ReportInBrowserIT {
         try (HeadlessChromium b = browser("allure")) {
             b.open(report.toUri() + "#behaviors", 1400, 1000);
             for (ResultRow row : latest.rows()) {
-                assertThat(b.waitFor("document.body.innerText.includes(" + js(row.task()) + ") && "
-                        + "document.body.innerText.includes(" + js(row.impl()) + ")", RENDER))
+                assertThat(b.waitFor("document.body.textContent.includes(" + js(row.task()) + ") && "
+                        + "document.body.textContent.includes(" + js(row.impl()) + ")", RENDER))
                         .as("behaviors tree shows %s %s", row.task(), row.impl()).isTrue();
             }
             ResultRow passed = latest.rows().stream().filter(r -> ResultRow.PASSED.equals(r.status())).findFirst()
                     .orElseThrow(() -> new AssertionError("the latest run has no passed row to look at"));
-            String href = b.evaluate("[...document.querySelectorAll('a.node__leaf')].map(a => [a.getAttribute('href'), a.innerText])"
-                    + ".filter(x => x[1].includes('equivalentThenMeasured') && x[1].includes(" + js(passed.impl()) + "))"
-                    + ".map(x => x[0])[0] || ''").asText();
+            // the leaf of this row under this task's node (the same implementation appears under several tasks)
+            String href = b.evaluate("[...document.querySelectorAll('a.node__leaf')].filter(a => a.textContent.includes("
+                    + js(passed.impl()) + ") && (() => { for (let n = a.parentElement; n; n = n.parentElement) {"
+                    + " const t = n.querySelector(':scope > .node__title .node__name');"
+                    + " if (t && t.textContent.trim() === " + js(passed.task()) + ") return true; } return false; })())"
+                    + ".map(a => a.getAttribute('href'))[0] || ''").asText();
             assertThat(href).as("a test case link for %s", passed.impl()).isNotBlank();
             b.evaluate("location.hash = " + js(href));
             for (String attachment : List.of("equivalence", "fairness manifest", "timing and memory", "resource timeline",
