@@ -55,7 +55,8 @@ def run(spec: Spec, out_dir: Path) -> dict[str, Any]:
             run_phase = task.phase(name)
             if name in spec.phases:
                 start = time.time_ns()
-                phases[name] = measure_phase(run_phase, spec.warmup, spec.repetitions, task.ops_per_sample(name))
+                phases[name] = measure_phase(run_phase, spec.warmup, spec.repetitions, task.ops_per_sample(name),
+                                             spec.warmup_min_ms)
                 spans[name] = {"start_epoch_ns": start, "end_epoch_ns": time.time_ns()}
             else:
                 run_phase()  # not measured, but later phases and the outputs need what it computes

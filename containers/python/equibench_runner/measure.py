@@ -36,18 +36,23 @@ def read_status_bytes(field: str) -> int | None:
     return None
 
 
-def measure_phase(run: Callable[[], Any], warmup: int, repetitions: int, ops_per_sample: int = 1) -> dict[str, Any]:
-    """Runs a phase warmup times untimed, then repetitions times timed; raw samples only, no statistics.
+def measure_phase(run: Callable[[], Any], warmup: int, repetitions: int, ops_per_sample: int = 1,
+                  warmup_min_ms: int = 0) -> dict[str, Any]:
+    """Runs a phase warmup times untimed (and for at least warmup_min_ms, unless warmup is 0), then repetitions
+    times timed; raw samples only, no statistics.
 
     The first run of all is also timed on its own (first_call_ns): it is the cold figure, before caches,
     lazy imports and allocator pools have warmed up.
     """
     first_call_ns = None
-    for i in range(warmup):
+    warmups = 0
+    warmup_start = time.perf_counter_ns()
+    while warmup > 0 and (warmups < warmup or time.perf_counter_ns() - warmup_start < warmup_min_ms * 1_000_000):
         start = time.perf_counter_ns()
         run()
-        if i == 0:
+        if warmups == 0:
             first_call_ns = time.perf_counter_ns() - start
+        warmups += 1
     hwm_reset = reset_peak_rss()
     rss_before = read_status_bytes("VmRSS")
     samples_ns = []
@@ -56,7 +61,7 @@ def measure_phase(run: Callable[[], Any], warmup: int, repetitions: int, ops_per
         run()
         samples_ns.append(time.perf_counter_ns() - start)
     return {
-        "warmup": warmup,
+        "warmup": warmups,
         "ops_per_sample": ops_per_sample,
         "samples_ns": samples_ns,
         "rss_before_bytes": rss_before,

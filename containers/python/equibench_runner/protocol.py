@@ -33,6 +33,7 @@ class Spec:
     dtype: str
     threads: int
     warmup: int
+    warmup_min_ms: int
     repetitions: int
     phases: tuple[str, ...]
     inputs: dict[str, InputRef]
@@ -82,6 +83,8 @@ def parse_spec(raw: dict[str, Any]) -> Spec:
         dtype=_field(raw, "dtype", str),
         threads=_field(raw, "threads", int, minimum=1),
         warmup=_field(raw, "warmup", int, minimum=0),
+        # optional: older specs have no time floor on warm-up
+        warmup_min_ms=_field(raw, "warmup_min_ms", int, minimum=0) if "warmup_min_ms" in raw else 0,
         repetitions=_field(raw, "repetitions", int, minimum=1),
         phases=_string_list(raw, "phases"),
         inputs={role: _input_ref(role, ref) for role, ref in _field(raw, "inputs", dict).items()},

@@ -8,21 +8,25 @@ use anyhow::Result;
 
 use crate::protocol::{Ordered, PhaseResult, Span, Timeline};
 
-/// Runs `phase` `warmup` times untimed, resets the RSS high-water mark, then
-/// times `repetitions` runs. `phase` performs `ops_per_sample` operations per run.
+/// Runs `phase` `warmup.count` times untimed (and for at least `warmup.min_ns`,
+/// unless the count is 0), resets the RSS high-water mark, then times
+/// `repetitions` runs. `phase` performs `ops_per_sample` operations per run.
 ///
 /// The first run of all is also timed on its own (`first_call_ns`): the cold
 /// figure, before caches, lazily built state and the allocator have warmed up.
-pub fn measure<F>(warmup: u32, repetitions: u32, ops_per_sample: u64, mut phase: F) -> Result<PhaseResult>
+pub fn measure<F>(warmup: Warmup, repetitions: u32, ops_per_sample: u64, mut phase: F) -> Result<PhaseResult>
 where
     F: FnMut() -> Result<()>,
 {
     let start_epoch_ns = epoch_ns();
     let mut first_call_ns = None;
-    for _ in 0..warmup {
+    let warmup_start = Instant::now();
+    let mut warmups = 0u32;
+    while warmup.count > 0 && (warmups < warmup.count || nanos(warmup_start) < warmup.min_ns) {
         let start = Instant::now();
         phase()?;
         first_call_ns.get_or_insert_with(|| nanos(start));
+        warmups += 1;
     }
 
     let hwm_reset = reset_peak_rss();
@@ -39,7 +43,7 @@ where
     let peak_rss_bytes = proc_status_bytes("VmHWM:");
     let first_call_ns = first_call_ns.or(samples_ns.first().copied()).unwrap_or(0);
     Ok(PhaseResult {
-        warmup,
+        warmup: warmups,
         ops_per_sample,
         samples_ns,
         rss_before_bytes,
@@ -49,6 +53,25 @@ where
         first_call_ns,
         span: Span { start_epoch_ns, end_epoch_ns: epoch_ns() },
     })
+}
+
+/// How much warm-up a phase gets: at least `count` runs and, when `count` > 0, at least `min_ns`.
+#[derive(Clone, Copy, Debug)]
+pub struct Warmup {
+    pub count: u32,
+    pub min_ns: u64,
+}
+
+impl Warmup {
+    pub fn of(spec: &crate::protocol::Spec) -> Warmup {
+        Warmup { count: spec.warmup, min_ns: spec.warmup_min_ms.saturating_mul(1_000_000) }
+    }
+
+    /// A count with no time floor.
+    #[cfg(test)]
+    pub fn runs(count: u32) -> Warmup {
+        Warmup { count, min_ns: 0 }
+    }
 }
 
 /// Monotonic nanoseconds since `start`.
@@ -111,7 +134,7 @@ mod tests {
     #[test]
     fn measures_every_repetition_and_reads_rss() {
         let mut runs = 0;
-        let result = measure(2, 3, 7, || {
+        let result = measure(Warmup::runs(2), 3, 7, || {
             runs += 1;
             Ok(())
         })
@@ -135,11 +158,11 @@ mod tests {
             }
             Ok(())
         };
-        let result = measure(2, 2, 1, &mut slow_first).unwrap();
+        let result = measure(Warmup::runs(2), 2, 1, &mut slow_first).unwrap();
         assert!(result.first_call_ns >= 20_000_000, "{}", result.first_call_ns);
         assert!(result.samples_ns.iter().all(|&s| s < result.first_call_ns));
 
-        let result = measure(0, 3, 1, || Ok(())).unwrap();
+        let result = measure(Warmup::runs(0), 3, 1, || Ok(())).unwrap();
         assert_eq!(result.first_call_ns, result.samples_ns[0]);
     }
 
@@ -147,7 +170,7 @@ mod tests {
     fn timeline_spans_every_run_of_each_phase() {
         let mut log = PhaseLog::ready();
         for name in ["load", "fit"] {
-            let result = measure(1, 2, 1, || {
+            let result = measure(Warmup::runs(1), 2, 1, || {
                 std::thread::sleep(std::time::Duration::from_millis(2));
                 Ok(())
             })
@@ -169,7 +192,7 @@ mod tests {
 
     #[test]
     fn phase_error_stops_measurement() {
-        let err = measure(0, 3, 1, || anyhow::bail!("boom")).unwrap_err();
+        let err = measure(Warmup::runs(0), 3, 1, || anyhow::bail!("boom")).unwrap_err();
         assert_eq!(err.to_string(), "boom");
     }
 }

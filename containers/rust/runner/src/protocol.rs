@@ -21,6 +21,9 @@ pub struct Spec {
     pub dtype: String,
     pub threads: u32,
     pub warmup: u32,
+    /// Warm-up also lasts at least this long (when `warmup` > 0), so that caches and branch predictors settle.
+    #[serde(default)]
+    pub warmup_min_ms: u64,
     pub repetitions: u32,
     pub phases: Vec<String>,
     pub inputs: BTreeMap<String, InputRef>,

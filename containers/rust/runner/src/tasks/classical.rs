@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use smartcore::linalg::basic::matrix::DenseMatrix;
 
 use crate::data::{self, CsvSchema, OutputArray, Table};
-use crate::measure::{PhaseLog, measure};
+use crate::measure::{PhaseLog, Warmup, measure};
 use crate::protocol::Spec;
 use crate::tasks::{TaskReport, check_outputs};
 
@@ -75,7 +75,7 @@ impl<'a> Phases<'a> {
             return phase();
         }
         let mut last = None;
-        let result = measure(self.spec.warmup, self.spec.repetitions, ops_per_sample, || {
+        let result = measure(Warmup::of(self.spec), self.spec.repetitions, ops_per_sample, || {
             last = Some(phase()?);
             Ok(())
         })?;

@@ -15,7 +15,7 @@ use ndarray::{Array1, Array2};
 use serde_json::Value;
 
 use crate::data::{self, CsvSchema, OutputArray};
-use crate::measure::{PhaseLog, measure};
+use crate::measure::{PhaseLog, Warmup, measure};
 use crate::protocol::Spec;
 use crate::runtime::element_type;
 use crate::tasks::{TaskReport, check_outputs, parse_phases};
@@ -80,7 +80,7 @@ pub fn run_pure(spec: &Spec) -> Result<TaskReport> {
     check_plan(spec, &phases)?;
 
     let mut model: Option<Model> = None;
-    let (warmup, reps) = (spec.warmup, spec.repetitions);
+    let (warmup, reps) = (Warmup::of(spec), spec.repetitions);
     report.phases = PhaseLog::ready();
     for &(name, phase) in &phases {
         let result = match phase {

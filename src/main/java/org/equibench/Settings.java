@@ -54,16 +54,20 @@ public record Settings(Path root, Path workDir, List<Pattern> tasks, List<Patter
 
     /** How much work a run does: repetitions now, data sizes for later tasks. */
     public enum Scale {
-        CI(1, 3, 2), FULL(5, 10, 3);
+        CI(1, 100, 3, 2), FULL(5, 1000, 10, 3);
 
+        /** warm-up runs per phase and process: at least this many ... */
         public final int warmup;
+        /** ... and for at least this long, so JIT compilers reach their optimised code (JMH's time-based warm-up) */
+        public final int warmupMinMs;
         /** timed repetitions per process */
         public final int repetitions;
         /** processes per row, interleaved across rows (A B C A B C …); samples are pooled */
         public final int rounds;
 
-        Scale(int warmup, int repetitions, int rounds) {
+        Scale(int warmup, int warmupMinMs, int repetitions, int rounds) {
             this.warmup = warmup;
+            this.warmupMinMs = warmupMinMs;
             this.repetitions = repetitions;
             this.rounds = rounds;
         }

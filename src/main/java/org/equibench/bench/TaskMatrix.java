@@ -50,7 +50,8 @@ public final class TaskMatrix {
             Settings s = session.settings();
             PreparedInputs inputs = task.prepare(s.root(), dir.resolve("inputs"), s.scale());
             baseSpec = new RunSpec(RunSpec.PROTOCOL_VERSION, task.id(), task.referenceImpl(), "cpu", task.dtype(), 1,
-                    s.scale().warmup, s.scale().repetitions, task.phases(), inputs.files(), inputs.params(), task.outputs());
+                    s.scale().warmup, s.scale().warmupMinMs, s.scale().repetitions, task.phases(), inputs.files(),
+                    inputs.params(), task.outputs());
         }
         return baseSpec;
     }

@@ -32,7 +32,7 @@ public final class JavaRun {
     public JavaRun(RunSpec spec, Path outDir) {
         this.spec = spec;
         this.outDir = outDir;
-        this.meter = new PhaseMeter(spec.warmup(), spec.repetitions());
+        this.meter = new PhaseMeter(spec.warmup(), spec.warmupMinMs(), spec.repetitions());
         runtime.put("language", "java");
         runtime.put("language_version", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         runtime.put("jvm_args", ManagementFactory.getRuntimeMXBean().getInputArguments());

@@ -15,13 +15,16 @@ public final class PhaseMeter {
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     private final int warmup;
+    private final long warmupMinNs;
     private final int repetitions;
 
-    public PhaseMeter(int warmup, int repetitions) {
+    /** Warm-up runs at least {@code warmup} times and for at least {@code warmupMinMs}; then {@code repetitions} timed runs. */
+    public PhaseMeter(int warmup, int warmupMinMs, int repetitions) {
         if (repetitions < 1) {
             throw new IllegalArgumentException("repetitions must be >= 1, got " + repetitions);
         }
         this.warmup = warmup;
+        this.warmupMinNs = warmupMinMs * 1_000_000L;
         this.repetitions = repetitions;
     }
 
@@ -33,10 +36,13 @@ public final class PhaseMeter {
 
     public PhaseSamples measure(int opsPerSample, Body body) throws Exception {
         long firstCall = -1;
-        for (int i = 0; i < warmup; i++) {
+        long warmupStart = System.nanoTime();
+        int warmups = 0;
+        // warmup = 0 means no warm-up at all (a cold measurement); otherwise both the count and the time must be met
+        while (warmup > 0 && (warmups < warmup || System.nanoTime() - warmupStart < warmupMinNs)) {
             long t0 = System.nanoTime();
             body.run();
-            if (i == 0) {
+            if (warmups++ == 0) {
                 firstCall = System.nanoTime() - t0;
             }
         }
@@ -56,7 +62,7 @@ public final class PhaseMeter {
         for (long s : samples) {
             sampleList.add(s);
         }
-        return new PhaseSamples(warmup, opsPerSample, sampleList, rssBefore, peak, reset, allocated / repetitions,
+        return new PhaseSamples(warmups, opsPerSample, sampleList, rssBefore, peak, reset, allocated / repetitions,
                 firstCall >= 0 ? firstCall : samples[0]);
     }
 }

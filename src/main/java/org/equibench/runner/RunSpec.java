@@ -15,6 +15,7 @@ public record RunSpec(
         String dtype,
         int threads,
         int warmup,
+        int warmupMinMs,
         int repetitions,
         List<String> phases,
         Map<String, InputFile> inputs,
@@ -28,7 +29,8 @@ public record RunSpec(
     }
 
     public RunSpec forImplementation(String implId) {
-        return new RunSpec(protocol, task, implId, device, dtype, threads, warmup, repetitions, phases, inputs, params, outputs);
+        return new RunSpec(protocol, task, implId, device, dtype, threads, warmup, warmupMinMs, repetitions, phases, inputs,
+                params, outputs);
     }
 
     /**

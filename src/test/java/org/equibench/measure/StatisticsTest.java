@@ -23,7 +23,7 @@ class StatisticsTest {
 
     @Test
     void phaseMeterTimesEveryRepetitionAndSeesAllocation() throws Exception {
-        PhaseMeter meter = new PhaseMeter(2, 4);
+        PhaseMeter meter = new PhaseMeter(2, 0, 4);
         int[] calls = {0};
         var s = meter.measure(3, () -> {
             calls[0]++;

@@ -15,7 +15,7 @@ class RowExecutorFaultsTest {
     Path dir;
 
     private RowRun run(String script, Duration timeout) {
-        RunSpec spec = new RunSpec(1, "demo-task", "shell/x", "cpu", "f64", 1, 0, 1, List.of("train"), Map.of(), Map.of(), List.of("w"));
+        RunSpec spec = new RunSpec(1, "demo-task", "shell/x", "cpu", "f64", 1, 0, 0, 1, List.of("train"), Map.of(), Map.of(), List.of("w"));
         Launcher launcher = new ScriptLauncher(Map.of("shell/x", script));
         return RowExecutor.execute(launcher, spec, dir.resolve("row"), timeout);
     }
@@ -60,7 +60,7 @@ class RowExecutorFaultsTest {
 
     @Test
     void missingRunnerBinary() {
-        RunSpec spec = new RunSpec(1, "demo-task", "shell/x", "cpu", "f64", 1, 0, 1, List.of(), Map.of(), Map.of(), List.of());
+        RunSpec spec = new RunSpec(1, "demo-task", "shell/x", "cpu", "f64", 1, 0, 0, 1, List.of(), Map.of(), Map.of(), List.of());
         RowRun r = RowExecutor.execute(List.of(dir.resolve("no-such-runner").toString()), dir, spec, dir.resolve("row"), Duration.ofSeconds(5));
         assertThat(r.error()).startsWith("demo-task shell/x: cannot start runner");
     }

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class RunSpecTest {
     private static RunSpec spec(String impl, String path, String sha, int reps, double lr) {
-        return new RunSpec(1, "t", impl, "cpu", "f64", 1, 1, reps, List.of("train"),
+        return new RunSpec(1, "t", impl, "cpu", "f64", 1, 1, 0, reps, List.of("train"),
                 Map.of("data", new RunSpec.InputFile(path, sha, "csv")), Map.of("lr", lr), List.of("w"));
     }
 

@@ -45,7 +45,7 @@ class RunnerBadInputTest {
     private RunSpec withData(RunSpec.InputFile data) {
         Map<String, RunSpec.InputFile> inputs = new LinkedHashMap<>(spec.inputs());
         inputs.put("data", data);
-        return new RunSpec(spec.protocol(), spec.task(), spec.impl(), spec.device(), spec.dtype(), spec.threads(), 0, 1,
+        return new RunSpec(spec.protocol(), spec.task(), spec.impl(), spec.device(), spec.dtype(), spec.threads(), 0, 0, 1,
                 spec.phases(), inputs, spec.params(), spec.outputs());
     }
 

@@ -31,7 +31,8 @@ class TribuoRowsTest {
 
     private static RunSpec spec(String task, List<String> phases, Map<String, InputFile> inputs, Map<String, Object> params,
                                 List<String> outputs) {
-        return new RunSpec(RunSpec.PROTOCOL_VERSION, task, "java/tribuo", "cpu", "f64", 1, 0, 1, phases, inputs, params, outputs);
+        return new RunSpec(RunSpec.PROTOCOL_VERSION, task, "java/tribuo", "cpu", "f64", 1, 0, 0, 1, phases, inputs, params,
+                outputs);
     }
 
     private static InputFile file(Path p, String kind) {
