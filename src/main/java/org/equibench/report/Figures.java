@@ -41,7 +41,10 @@ public final class Figures {
         if (Double.isNaN(r) || Double.isInfinite(r)) {
             return "–";
         }
-        return String.format(Locale.ROOT, r >= 10 ? "%.0f×" : "%.2f×", r);
+        if (r >= 10) {
+            return String.format(Locale.ROOT, "%.0f×", r);
+        }
+        return String.format(Locale.ROOT, r >= 0.1 ? "%.2f×" : "%.2g×", r);
     }
 
     public static String percent(double fraction) {

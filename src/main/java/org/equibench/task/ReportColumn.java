@@ -48,7 +48,8 @@ public record ReportColumn(String table, String title, Source source, String key
     public static java.util.List<ReportColumn> memoryOf(String table, String phase) {
         return java.util.List.of(
                 memory(table, phase + " peak RSS", Source.PHASE_PEAK_RSS, phase),
-                memory(table, phase + " RSS growth", Source.PHASE_RSS_DELTA, phase),
+                // growth is often 0 or a few pages: a ratio of such figures would say nothing
+                new ReportColumn(table, phase + " RSS growth", Source.PHASE_RSS_DELTA, phase, null, false),
                 memory(table, "process peak RSS", Source.PROCESS_PEAK_RSS, ""));
     }
 }
