@@ -1,0 +1,50 @@
+package org.equibench.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.equibench.runner.RunResult.PhaseSamples;
+import org.junit.jupiter.api.Test;
+
+class ClaimAuditTest {
+    private static ResultRow row(String impl, double trainNs, long peakRss) {
+        List<Long> samples = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            samples.add((long) (trainNs * (1 + 0.001 * (i % 5))));
+        }
+        PhaseStats train = PhaseStats.of(new PhaseSamples(1, 1, samples, 1L, peakRss, true, null, null));
+        return new ResultRow("iris-mlp", impl, "x", "x", "f64", 1, "passed", "", "ref", "d", "", List.of(), List.of(),
+                Map.of("train_accuracy", 0.9, "test_accuracy", 0.9), Map.of("train", train), null, null, Map.of(), Map.of());
+    }
+
+    private static ClaimAudit.Claims claims(ClaimAudit.Claim... c) {
+        return new ClaimAudit.Claims("seed", "iris-mlp", "rust/pure", "java/pure", "", "", List.of(c), List.of());
+    }
+
+    @Test
+    void verdictFollowsTheConfidenceIntervalAgainstTheClaimedRange() {
+        var claim = new ClaimAudit.Claim("t", "training ~10× faster", "time", "train", "python/numpy", 10, List.of(8.0, 12.0), 9.5);
+        List<ResultRow> consistent = List.of(row("rust/pure", 1e6, 1), row("python/numpy", 10e6, 1), row("java/pure", 2e6, 1));
+        ClaimAudit.Verdict v = ClaimAudit.audit(claims(claim), consistent).get(0);
+        assertThat(v.verdict()).isEqualTo("consistent");
+        assertThat(v.measured()).isCloseTo(10, org.assertj.core.data.Offset.offset(0.01));
+        assertThat(v.alsoShowRatio()).isCloseTo(5, org.assertj.core.data.Offset.offset(0.01));
+        assertThat(ClaimAudit.audit(claims(claim), List.of(row("rust/pure", 1e6, 1), row("python/numpy", 7e6, 1))).get(0).verdict())
+                .isEqualTo("not consistent: smaller here");
+        assertThat(ClaimAudit.audit(claims(claim), List.of(row("rust/pure", 1e6, 1), row("python/numpy", 0.5e6, 1))).get(0).verdict())
+                .startsWith("not consistent: rust/pure is not ahead");
+        assertThat(ClaimAudit.audit(claims(claim), List.of(row("rust/pure", 1e6, 1))).get(0).verdict())
+                .startsWith("not measured");
+    }
+
+    @Test
+    void theCommittedSeedClaimsParse() throws Exception {
+        ClaimAudit.Claims c = ClaimAudit.read(Path.of("data/claims/seed-000.json"));
+        assertThat(c.claims()).hasSizeGreaterThanOrEqualTo(10)
+                .allSatisfy(x -> assertThat(x.claimedRange()).hasSize(2));
+        assertThat(c.accuracy()).isNotEmpty();
+    }
+}
