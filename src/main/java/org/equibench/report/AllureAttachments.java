@@ -46,7 +46,8 @@ public final class AllureAttachments {
         }
     }
 
-    public static void row(ResultRow row, Path rowDir, List<ResultRow> taskRows, Task task) {
+    /** {@code taskChart} is the task's bar chart, rendered once for all its rows ({@link #taskChart}). */
+    public static void row(ResultRow row, Path rowDir, Task task, byte[] taskChart) {
         attachFile("spec.json", rowDir == null ? null : rowDir.resolve("spec.json"), "application/json", "json");
         attachFile("result.json", rowDir == null ? null : rowDir.resolve("out/result.json"), "application/json", "json");
         if (row.equivalence() != null && !row.equivalence().isEmpty()) {
@@ -61,16 +62,20 @@ public final class AllureAttachments {
         if (row.reason() != null && !row.reason().isBlank()) {
             Allure.addAttachment("why not measured", "text/plain", row.reason(), "txt");
         }
-        chart(task, taskRows);
+        chart(task, taskChart);
     }
 
-    public static void chart(Task task, List<ResultRow> taskRows) {
+    /** The PNG bar chart of a task's median phase times over all its rows. */
+    public static byte[] taskChart(Task task, List<ResultRow> taskRows) {
         try {
-            byte[] png = BarChart.phaseMedians(task.id() + ": median time per phase", taskRows, task.phases());
-            Allure.addAttachment(task.id() + " medians", "image/png", new ByteArrayInputStream(png), "png");
+            return BarChart.phaseMedians(task.id() + ": median time per phase", taskRows, task.phases());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    public static void chart(Task task, byte[] taskChart) {
+        Allure.addAttachment(task.id() + " medians", "image/png", new ByteArrayInputStream(taskChart), "png");
     }
 
     /** The task's manifest table and, where the task has one, the claim audit, on the task's summary test. */

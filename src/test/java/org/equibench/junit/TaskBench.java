@@ -31,6 +31,7 @@ public final class TaskBench {
     private final BenchmarkSession session;
     private final TaskMatrix matrix;
     private final Map<String, ResultRow> judged = new LinkedHashMap<>();
+    private byte[] chart;
 
     TaskBench(Task task, BenchmarkSession session) {
         this.task = task;
@@ -56,6 +57,7 @@ public final class TaskBench {
         for (Implementation impl : matrix.selectedImplementations()) {
             judged.put(impl.id(), judge(impl));
         }
+        chart = AllureAttachments.taskChart(task, rows());
     }
 
     private ResultRow judge(Implementation impl) throws IOException {
@@ -83,7 +85,7 @@ public final class TaskBench {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        AllureAttachments.row(row, run.map(r -> r.outDir().getParent()).orElse(null), rows(), task);
+        AllureAttachments.row(row, run.map(r -> r.outDir().getParent()).orElse(null), task, chart);
         AllureAttachments.timelines(task.id() + " " + impl.id(), matrix.rounds(impl));
         switch (row.status()) {
             case ResultRow.SKIPPED -> {
@@ -109,7 +111,7 @@ public final class TaskBench {
 
     /** Attaches the task's chart and checks every selected row produced a row record. */
     public void summarize() throws IOException {
-        AllureAttachments.chart(task, rows());
+        AllureAttachments.chart(task, chart);
         AllureAttachments.taskTables(task, rows(), session.settings().root());
         assertThat(judged.keySet()).as("rows of %s", task.id())
                 .containsExactlyElementsOf(matrix.selectedImplementations().stream().map(Implementation::id).toList());
