@@ -80,8 +80,9 @@ public final class BenchmarkSession {
         }
         ResultsFile results = ResultsFile.of(runInfo(), List.copyOf(rows));
         Path file = results.write(resultsDir);
-        writeAtomically(resultsDir.resolve("latest.md"), MarkdownSummary.render(results, Tasks.all(), settings.root()));
-        writeAtomically(resultsDir.resolve("latest.html"), HtmlPage.render(results, Tasks.all(), settings.root()));
+        String summary = MarkdownSummary.render(results, Tasks.all(), settings.root());
+        writeAtomically(resultsDir.resolve("latest.md"), summary);
+        writeAtomically(resultsDir.resolve("latest.html"), HtmlPage.render(summary, results, Tasks.all()));
         return file;
     }
 

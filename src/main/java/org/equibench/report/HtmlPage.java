@@ -24,8 +24,9 @@ public final class HtmlPage {
     private HtmlPage() {
     }
 
-    public static String render(ResultsFile results, List<Task> tasks, java.nio.file.Path root) throws IOException {
-        StringBuilder md = new StringBuilder(MarkdownSummary.render(results, tasks, root));
+    /** The page for {@code summary}, the Markdown of {@link MarkdownSummary} for these results, plus the charts. */
+    public static String render(String summary, ResultsFile results, List<Task> tasks) throws IOException {
+        StringBuilder md = new StringBuilder(summary);
         for (Task task : tasks) {
             List<ResultRow> rows = results.rows().stream().filter(r -> r.task().equals(task.id())).toList();
             if (rows.stream().anyMatch(r -> ResultRow.PASSED.equals(r.status()))) {
