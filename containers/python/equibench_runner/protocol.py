@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -142,8 +143,13 @@ def verify_inputs(spec: Spec) -> None:
             raise RunnerError(f"input '{role}' ({ref.path}): sha256 is {digest}, the spec expects {ref.sha256}")
 
 
+@functools.lru_cache(maxsize=None)
 def sha256_file(path: Path) -> str:
-    """The file's SHA-256, lowercase hex, read in chunks."""
+    """The file's SHA-256, lowercase hex, read in chunks.
+
+    Cached: the inputs are verified before the phases and reported in the manifest after them, and a run never
+    changes its input files, so one pass over each file serves both.
+    """
     digest = hashlib.sha256()
     with path.open("rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
