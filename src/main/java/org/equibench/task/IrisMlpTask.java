@@ -173,10 +173,10 @@ public final class IrisMlpTask implements Task {
                 ReportColumn.time("Inference time", "single sample", "infer_single"),
                 ReportColumn.time("Inference time", "batch of 30", "infer_batch"),
                 ReportColumn.memory("Memory", "training peak RSS", PHASE_PEAK_RSS, "train"),
-                new ReportColumn("Memory", "training RSS growth", PHASE_RSS_DELTA, "train", null, false),
+                ReportColumn.memoryWithoutRatio("Memory", "training RSS growth", PHASE_RSS_DELTA, "train"),
                 ReportColumn.memory("Memory", "inference peak RSS", PHASE_PEAK_RSS, "infer_batch"),
                 ReportColumn.memory("Memory", "process peak RSS", PROCESS_PEAK_RSS, ""),
-                new ReportColumn("Memory", "JVM bytes allocated per training", PHASE_ALLOCATED, "train", null, false),
+                ReportColumn.memoryWithoutRatio("Memory", "JVM bytes allocated per training", PHASE_ALLOCATED, "train"),
                 ReportColumn.time("Data loading", "CSV, split and weights → arrays", "load"));
     }
 }

@@ -44,12 +44,16 @@ public record ReportColumn(String table, String title, Source source, String key
         return new ReportColumn(table, title, source, phase, null, true);
     }
 
+    /** A memory figure shown without a ratio: growth and allocation are often 0 or a few pages, and ratios of such say nothing. */
+    public static ReportColumn memoryWithoutRatio(String table, String title, Source source, String phase) {
+        return new ReportColumn(table, title, source, phase, null, false);
+    }
+
     /** The usual memory columns of a phase: its peak RSS and its growth, plus the process peak. */
     public static java.util.List<ReportColumn> memoryOf(String table, String phase) {
         return java.util.List.of(
                 memory(table, phase + " peak RSS", Source.PHASE_PEAK_RSS, phase),
-                // growth is often 0 or a few pages: a ratio of such figures would say nothing
-                new ReportColumn(table, phase + " RSS growth", Source.PHASE_RSS_DELTA, phase, null, false),
+                memoryWithoutRatio(table, phase + " RSS growth", Source.PHASE_RSS_DELTA, phase),
                 memory(table, "process peak RSS", Source.PROCESS_PEAK_RSS, ""));
     }
 }
