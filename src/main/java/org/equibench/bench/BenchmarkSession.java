@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.equibench.Settings;
+import org.equibench.bench.Settings;
 import org.equibench.report.HostInfo;
 import org.equibench.report.HtmlPage;
 import org.equibench.report.MarkdownSummary;

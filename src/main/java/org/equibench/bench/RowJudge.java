@@ -1,5 +1,6 @@
 package org.equibench.bench;
 
+import org.equibench.protocol.Manifest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +12,7 @@ import org.equibench.report.ColdFigures;
 import org.equibench.report.PhaseStats;
 import org.equibench.report.ResultRow;
 import org.equibench.runner.RowRun;
-import org.equibench.runner.RunSpec;
+import org.equibench.protocol.RunSpec;
 import org.equibench.runner.ThreadKnobs;
 import org.equibench.task.Implementation;
 import org.equibench.task.Task;
@@ -51,7 +52,7 @@ public final class RowJudge {
         List<CheckOutcome> outcomes = EquivalenceGate.evaluate(task.checks(impl), TaskMatrix.outputsOf(run, impl.id()),
                 reference.outputs());
         List<ManifestComparison.Difference> differences = ManifestComparison.compare(reference.manifest(),
-                TaskMatrix.manifestOf(run.result().runtime()), task.declaredDifferences(impl));
+                Manifest.of(run.result().runtime()), task.declaredDifferences(impl));
         List<String> problems = new ArrayList<>();
         long failed = outcomes.stream().filter(o -> !o.passed()).count();
         if (failed > 0) {

@@ -7,8 +7,8 @@ import java.util.Map;
 import org.equibench.measure.Statistics;
 import org.equibench.report.ColdFigures;
 import org.equibench.runner.RowRun;
-import org.equibench.runner.RunResult;
-import org.equibench.runner.RunResult.PhaseSamples;
+import org.equibench.protocol.RunResult;
+import org.equibench.protocol.RunResult.PhaseSamples;
 
 /**
  * The processes one row ran in (one per round, interleaved with the other rows) seen as one row: warm samples

@@ -7,15 +7,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.equibench.Settings;
 import org.equibench.check.EquivalenceGate;
 import org.equibench.check.GoldenReference;
+import org.equibench.check.SpecFingerprint;
 import org.equibench.runner.Launcher;
 import org.equibench.runner.RowExecutor;
 import org.equibench.runner.RowRun;
-import org.equibench.runner.RunSpec;
+import org.equibench.protocol.InputFile;
+import org.equibench.protocol.Manifest;
+import org.equibench.protocol.RunSpec;
 import org.equibench.task.Implementation;
-import org.equibench.task.PreparedInputs;
+import org.equibench.task.InputDeclaration;
 import org.equibench.task.Task;
 
 /**
@@ -48,12 +50,25 @@ public final class TaskMatrix {
     public synchronized RunSpec baseSpec() throws IOException {
         if (baseSpec == null) {
             Settings s = session.settings();
-            PreparedInputs inputs = task.prepare(s.root(), dir.resolve("inputs"), s.scale());
-            baseSpec = new RunSpec(RunSpec.PROTOCOL_VERSION, task.id(), task.referenceImpl(), "cpu", task.dtype(), 1,
-                    s.scale().warmup, s.scale().warmupMinMs, s.scale().repetitions, task.phases(), inputs.files(),
-                    inputs.params(), task.outputs());
+            Map<String, InputFile> prepared = task.prepare(s.root(), dir.resolve("inputs"), s.scale());
+            baseSpec = new RunSpec(RunSpec.PROTOCOL_VERSION, task.id(), task.referenceImpl(), "cpu", task.dtype(), s.primaryThreads(),
+                    s.scale().warmup, s.scale().warmupMinMs, s.scale().repetitions, task.phases(), declared(prepared),
+                    task.params(s.scale()).toSpec(), task.outputs());
         }
         return baseSpec;
+    }
+
+    /** The prepared files in the declared order, each with its declared dtype and shape; they must match one to one. */
+    private Map<String, InputFile> declared(Map<String, InputFile> prepared) {
+        List<String> declaredRoles = task.inputs().stream().map(InputDeclaration::role).toList();
+        if (!new java.util.HashSet<>(declaredRoles).equals(prepared.keySet())) {
+            throw new IllegalStateException(task.id() + " prepared the inputs " + prepared.keySet() + " but declares " + declaredRoles);
+        }
+        Map<String, InputFile> files = new LinkedHashMap<>();
+        for (InputDeclaration d : task.inputs()) {
+            files.put(d.role(), prepared.get(d.role()).declared(d.dtype(), d.shape()));
+        }
+        return files;
     }
 
     /**
@@ -117,7 +132,7 @@ public final class TaskMatrix {
 
     /** Goldens of scale-dependent tasks are committed at CI scale only: full-scale data is too large for git. */
     public boolean goldenKept() {
-        return !task.inputsDependOnScale() || session.settings().scale() == org.equibench.Settings.Scale.CI;
+        return !task.inputsDependOnScale() || session.settings().scale() == org.equibench.task.Scale.CI;
     }
 
     public String regenerateCommand() {
@@ -133,7 +148,7 @@ public final class TaskMatrix {
         if (!impl.id().equals(task.referenceImpl()) && session.settings().selectsImpl(task.referenceImpl())) {
             Optional<RowRun> ref = run(task.implementation(task.referenceImpl()));
             if (ref.isPresent() && ref.get().ok()) {
-                return ReferenceOutputs.of(outputsOf(ref.get(), task.referenceImpl()), manifestOf(ref.get().result().runtime()));
+                return ReferenceOutputs.of(outputsOf(ref.get(), task.referenceImpl()), Manifest.of(ref.get().result().runtime()));
             }
         }
         ReferenceOutputs golden = goldenOutputs();
@@ -151,25 +166,19 @@ public final class TaskMatrix {
         if (p.isEmpty()) {
             return ReferenceOutputs.missing("no golden reference in " + golden.dir() + "; create it with: " + regenerateCommand());
         }
-        String current = baseSpec().fingerprint();
+        String current = SpecFingerprint.of(baseSpec());
         if (!current.equals(p.get().specFingerprint())) {
             return ReferenceOutputs.missing("the golden reference in " + golden.dir() + " was made for spec " + p.get().specFingerprint()
                     + " but the spec is now " + current + " (inputs, params or outputs changed); regenerate it with: "
                     + regenerateCommand());
         }
-        return ReferenceOutputs.of(golden.outputs(p.get()), manifestOf(p.get().runtime()));
+        return ReferenceOutputs.of(golden.outputs(p.get()), Manifest.of(p.get().runtime()));
     }
 
     /** Replaces the golden with the reference row's outputs of this session. */
     public void writeGolden(RowRun referenceRun) throws IOException {
-        golden().write(task.id(), task.referenceImpl(), baseSpec().fingerprint(), referenceRun.result().runtime(),
+        golden().write(task.id(), task.referenceImpl(), SpecFingerprint.of(baseSpec()), referenceRun.result().runtime(),
                 outputsOf(referenceRun, task.referenceImpl()), regenerateCommand());
-    }
-
-    /** The fairness manifest inside a runtime report, or null if the runner sent none. */
-    @SuppressWarnings("unchecked")
-    public static Map<String, Object> manifestOf(Map<String, Object> runtime) {
-        return runtime != null && runtime.get("manifest") instanceof Map<?, ?> m ? (Map<String, Object>) m : null;
     }
 
     public static EquivalenceGate.Outputs outputsOf(RowRun run, String label) {

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.equibench.data.NdArray;
 import org.equibench.data.Npy;
-import org.equibench.task.OutputCheck;
+import org.equibench.check.OutputCheck;
 
 /**
  * Evaluates declared checks on a row's outputs against a reference's. Outputs are .npy files (arrays) or

@@ -3,7 +3,7 @@ package org.equibench.data;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.equibench.runner.RunSpec.InputFile;
+import org.equibench.protocol.InputFile;
 
 /** Describes the files handed to implementations: absolute path, SHA-256 and kind. */
 public final class InputFiles {

@@ -33,8 +33,42 @@ public final class Npy {
         }
     }
 
-    static NdArray parse(byte[] bytes) {
-        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    /** What a .npy header declares: NumPy's dtype descr ({@code <f8}) and the shape. */
+    public record Header(String descr, int[] shape) {
+    }
+
+    /** Reads only the header of a .npy file (magic, version, dict), not its data. */
+    public static Header header(Path file) throws IOException {
+        byte[] head;
+        try (var in = Files.newInputStream(file)) {
+            head = in.readNBytes(10);
+            if (head.length == 10) {
+                ByteBuffer b = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
+                int headerLen = head[6] == 1 ? Short.toUnsignedInt(b.getShort(8)) : -1;
+                if (headerLen < 0) { // version 2/3: a 4-byte header length
+                    byte[] more = in.readNBytes(2);
+                    head = java.util.Arrays.copyOf(head, 12);
+                    System.arraycopy(more, 0, head, 10, more.length);
+                    headerLen = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN).getInt(8);
+                }
+                byte[] dict = in.readNBytes(headerLen);
+                byte[] all = java.util.Arrays.copyOf(head, head.length + dict.length);
+                System.arraycopy(dict, 0, all, head.length, dict.length);
+                head = all;
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IOException(file.getFileName() + ": file not found", e);
+        }
+        try {
+            ByteBuffer buf = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
+            String header = headerText(buf, head);
+            return new Header(find(DESCR, header, "descr"), shapeOf(header));
+        } catch (RuntimeException e) {
+            throw new IOException(file.getFileName() + ": not a valid .npy file: " + e.getMessage(), e);
+        }
+    }
+
+    private static String headerText(ByteBuffer buf, byte[] bytes) {
         for (byte b : MAGIC) {
             if (buf.get() != b) {
                 throw new IllegalArgumentException("bad magic");
@@ -43,16 +77,29 @@ public final class Npy {
         int major = buf.get();
         buf.get();
         int headerLen = major == 1 ? Short.toUnsignedInt(buf.getShort()) : buf.getInt();
+        if (headerLen > buf.remaining()) {
+            throw new IllegalArgumentException("header truncated");
+        }
         String header = new String(bytes, buf.position(), headerLen, StandardCharsets.ISO_8859_1);
         buf.position(buf.position() + headerLen);
+        return header;
+    }
+
+    private static int[] shapeOf(String header) {
+        String shapeText = find(SHAPE, header, "shape").trim();
+        return shapeText.isEmpty() ? new int[0]
+                : java.util.Arrays.stream(shapeText.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                        .mapToInt(Integer::parseInt).toArray();
+    }
+
+    static NdArray parse(byte[] bytes) {
+        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        String header = headerText(buf, bytes);
         NdArray.DType dtype = NdArray.DType.ofDescr(find(DESCR, header, "descr"));
         if (find(FORTRAN, header, "fortran_order").equals("True")) {
             throw new IllegalArgumentException("Fortran order is not supported");
         }
-        String shapeText = find(SHAPE, header, "shape").trim();
-        int[] shape = shapeText.isEmpty() ? new int[0]
-                : java.util.Arrays.stream(shapeText.split(",")).map(String::trim).filter(s -> !s.isEmpty())
-                        .mapToInt(Integer::parseInt).toArray();
+        int[] shape = shapeOf(header);
         long n = 1;
         for (int d : shape) {
             n *= d;

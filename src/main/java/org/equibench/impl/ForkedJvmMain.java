@@ -1,11 +1,13 @@
 package org.equibench.impl;
 
+import org.equibench.impl.core.JavaImplementation;
+import org.equibench.impl.core.JavaRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.equibench.data.Json;
-import org.equibench.runner.RunResult;
-import org.equibench.runner.RunSpec;
+import org.equibench.protocol.RunResult;
+import org.equibench.protocol.RunSpec;
 
 /**
  * Entry point of the forked JVM that runs one Java implementation:

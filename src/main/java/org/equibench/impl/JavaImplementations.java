@@ -1,5 +1,6 @@
 package org.equibench.impl;
 
+import org.equibench.impl.core.JavaImplementation;
 import java.util.List;
 import java.util.Optional;
 import org.equibench.impl.classical.TribuoKmeansBlobs;

@@ -3,7 +3,7 @@ package org.equibench.measure;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
-import org.equibench.runner.RunResult.PhaseSamples;
+import org.equibench.protocol.RunResult.PhaseSamples;
 
 /**
  * The measurement loop of the runner protocol, for implementations running in a forked JVM: warm-up,

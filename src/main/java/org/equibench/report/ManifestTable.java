@@ -1,5 +1,6 @@
 package org.equibench.report;
 
+import org.equibench.protocol.Manifest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -7,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.equibench.bench.TaskMatrix;
 import org.equibench.check.ManifestComparison;
 
 /**
@@ -20,7 +20,7 @@ public final class ManifestTable {
     }
 
     public static String markdown(List<ResultRow> rows) {
-        List<ResultRow> withManifest = rows.stream().filter(r -> TaskMatrix.manifestOf(r.runtime()) != null).toList();
+        List<ResultRow> withManifest = rows.stream().filter(r -> Manifest.of(r.runtime()) != null).toList();
         if (withManifest.isEmpty()) {
             return "";
         }
@@ -35,7 +35,7 @@ public final class ManifestTable {
         for (String field : fields(withManifest)) {
             md.append("| ").append(ManifestComparison.DESCRIPTIVE.contains(field) ? "*" + field + "*" : field).append(" |");
             for (ResultRow r : withManifest) {
-                String value = ManifestComparison.text(TaskMatrix.manifestOf(r.runtime()).get(field));
+                String value = ManifestComparison.text(Manifest.of(r.runtime()).get(field));
                 ManifestComparison.Difference d = difference(r, field);
                 md.append(' ').append(escape(value));
                 if (d != null && d.declared()) {
@@ -55,7 +55,7 @@ public final class ManifestTable {
 
     /** HTML table of one row's manifest against the reference, for the row's Allure attachment. */
     public static String html(ResultRow row) {
-        Map<String, Object> manifest = TaskMatrix.manifestOf(row.runtime());
+        Map<String, Object> manifest = Manifest.of(row.runtime());
         StringBuilder h = new StringBuilder("<style>table{border-collapse:collapse;font:13px sans-serif}td,th{border:1px solid #ccc;"
                 + "padding:3px 8px}.undeclared{background:#fdd}.declared{background:#ffe9b3}</style><table><tr><th>field</th>"
                 + "<th>this row</th><th>reference</th><th>declared reason</th></tr>");
@@ -80,7 +80,7 @@ public final class ManifestTable {
         Set<String> descriptive = new LinkedHashSet<>();
         Set<String> compared = new TreeSet<>();
         for (ResultRow r : rows) {
-            for (String f : TaskMatrix.manifestOf(r.runtime()).keySet()) {
+            for (String f : Manifest.of(r.runtime()).keySet()) {
                 (ManifestComparison.DESCRIPTIVE.contains(f) ? descriptive : compared).add(f);
             }
             if (r.manifestDifferences() != null) {

@@ -3,7 +3,7 @@ package org.equibench.report;
 import java.util.List;
 import org.equibench.measure.Bootstrap;
 import org.equibench.measure.Statistics;
-import org.equibench.runner.RunResult.PhaseSamples;
+import org.equibench.protocol.RunResult.PhaseSamples;
 
 /**
  * A phase's figures as reported: times per operation (a sample divided by its ops), memory, allocation.

@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import org.equibench.measure.ProcessSampler.Sample;
-import org.equibench.runner.RunResult;
+import org.equibench.protocol.RunResult;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;

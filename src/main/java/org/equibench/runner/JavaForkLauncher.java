@@ -1,5 +1,6 @@
 package org.equibench.runner;
 
+import org.equibench.protocol.RunSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

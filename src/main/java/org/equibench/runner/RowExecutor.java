@@ -1,5 +1,7 @@
 package org.equibench.runner;
 
+import org.equibench.protocol.RunResult;
+import org.equibench.protocol.RunSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
 package org.equibench.runner;
 
+import org.equibench.protocol.RunResult;
+import org.equibench.protocol.RunSpec;
 import java.nio.file.Path;
 import java.util.List;
 import org.equibench.measure.ProcessSampler.Sample;

@@ -6,7 +6,7 @@ import java.util.List;
 import org.equibench.data.InputFiles;
 import org.equibench.data.NdArray;
 import org.equibench.data.SeededGenerators;
-import org.equibench.runner.RunSpec.InputFile;
+import org.equibench.protocol.InputFile;
 
 /**
  * What the classical ML tasks share: scikit-learn as reference and baseline, f64, the same phases, and

@@ -1,5 +1,6 @@
 package org.equibench.task;
 
+import org.equibench.check.OutputCheck;
 import static org.equibench.task.ReportColumn.Source.PHASE_ALLOCATED;
 import static org.equibench.task.ReportColumn.Source.PHASE_PEAK_RSS;
 import static org.equibench.task.ReportColumn.Source.PHASE_RSS_DELTA;
@@ -11,11 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.equibench.Settings.Scale;
 import org.equibench.data.InputFiles;
 import org.equibench.data.NdArray;
 import org.equibench.data.SeededGenerators;
-import org.equibench.runner.RunSpec.InputFile;
+import org.equibench.protocol.InputFile;
 
 /**
  * The seed-000 benchmark: a 4-8-3 ReLU/softmax MLP on Iris, trained by plain SGD in f64 from shared initial
@@ -141,8 +141,28 @@ public final class IrisMlpTask implements Task {
         return declared;
     }
 
+    /** The spec's params of iris-mlp. */
+    public record Params(int epochs, int batchSize, double learningRate, int hidden, int nTrain) implements TaskParams {
+    }
+
     @Override
-    public PreparedInputs prepare(Path root, Path dir, Scale scale) throws IOException {
+    public List<InputDeclaration> inputs() {
+        return List.of(
+                InputDeclaration.csv("data", "header `sepal_length,sepal_width,petal_length,petal_width,species`, species 0..2"),
+                InputDeclaration.npy("split", "<i8", "permutation of the data rows (seed 42)", ROWS),
+                InputDeclaration.npy("W1", "<f8", "initial weights U(±√(6/4))", FEATURES, "hidden"),
+                InputDeclaration.npy("b1", "<f8", "initial bias, zeros", "hidden"),
+                InputDeclaration.npy("W2", "<f8", "initial weights U(±√(6/hidden))", "hidden", CLASSES),
+                InputDeclaration.npy("b2", "<f8", "initial bias, zeros", CLASSES));
+    }
+
+    @Override
+    public Params params(Scale scale) {
+        return new Params(1000, 32, 0.01, HIDDEN, TRAIN_ROWS);
+    }
+
+    @Override
+    public Map<String, InputFile> prepare(Path root, Path dir, Scale scale) throws IOException {
         Map<String, InputFile> files = new LinkedHashMap<>();
         files.put("data", InputFiles.describe(root.resolve("data/raw/iris.csv"), "csv"));
         files.put("split", InputFiles.write(dir.resolve("split.npy"), NdArray.labels(SeededGenerators.permutation(ROWS, SEED))));
@@ -155,13 +175,7 @@ public final class IrisMlpTask implements Task {
         files.put("W2", InputFiles.write(dir.resolve("W2.npy"), NdArray.f64(w2, HIDDEN, CLASSES)));
         files.put("b2", InputFiles.write(dir.resolve("b2.npy"), NdArray.f64(new double[CLASSES], CLASSES)));
 
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("epochs", 1000);
-        params.put("batch_size", 32);
-        params.put("learning_rate", 0.01);
-        params.put("hidden", HIDDEN);
-        params.put("n_train", TRAIN_ROWS);
-        return new PreparedInputs(files, params);
+        return files;
     }
 
     @Override

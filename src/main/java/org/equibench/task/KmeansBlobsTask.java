@@ -1,16 +1,16 @@
 package org.equibench.task;
 
+import org.equibench.check.OutputCheck;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.equibench.Settings.Scale;
 import org.equibench.data.InputFiles;
 import org.equibench.data.NdArray;
 import org.equibench.data.SeededGenerators;
-import org.equibench.runner.RunSpec.InputFile;
+import org.equibench.protocol.InputFile;
 
 /**
  * Seed-002 §3.1 clustering: Lloyd's k-means (k = 8) on generated Gaussian blobs, from shared k-means++
@@ -101,8 +101,24 @@ public final class KmeansBlobsTask extends ClassicalTask {
         };
     }
 
+    /** The spec's params of this task. */
+    public record Params(int k, int maxIter) implements TaskParams {
+    }
+
     @Override
-    public PreparedInputs prepare(Path root, Path dir, Scale scale) throws IOException {
+    public List<InputDeclaration> inputs() {
+        return List.of(
+                InputDeclaration.npy("data", "<f8", "the points, n × d (CI 10,000 × 2, full 200,000 × 8)", null, null),
+                InputDeclaration.npy("init", "<f8", "k-means++ centroids chosen by the harness (seed 42), k × d", "k", null));
+    }
+
+    @Override
+    public Params params(Scale scale) {
+        return new Params(K, 300);
+    }
+
+    @Override
+    public Map<String, InputFile> prepare(Path root, Path dir, Scale scale) throws IOException {
         int n = scale == Scale.FULL ? 200_000 : 10_000;
         int d = scale == Scale.FULL ? 8 : 2;
         double[] points = SeededGenerators.gaussianBlobs(n, d, K, BOX, 1.0, MIN_SEPARATION, SEED);
@@ -110,10 +126,7 @@ public final class KmeansBlobsTask extends ClassicalTask {
         Map<String, InputFile> files = new LinkedHashMap<>();
         files.put("data", InputFiles.write(dir.resolve("blobs.npy"), NdArray.f64(points, n, d)));
         files.put("init", InputFiles.write(dir.resolve("init_centroids.npy"), NdArray.f64(init, K, d)));
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("k", K);
-        params.put("max_iter", 300);
-        return new PreparedInputs(files, params);
+        return files;
     }
 
     @Override

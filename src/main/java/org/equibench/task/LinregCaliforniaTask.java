@@ -1,13 +1,13 @@
 package org.equibench.task;
 
+import org.equibench.check.OutputCheck;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.equibench.Settings.Scale;
-import org.equibench.runner.RunSpec.InputFile;
+import org.equibench.protocol.InputFile;
 
 /** Seed-002 §3.1 regression: ordinary least squares with intercept on the real California Housing data. */
 public final class LinregCaliforniaTask extends ClassicalTask {
@@ -59,16 +59,28 @@ public final class LinregCaliforniaTask extends ClassicalTask {
                         + "the same OLS solution up to round-off, which the coefficient checks confirm");
     }
 
+    /** The spec's params of this task. */
+    public record Params(int nTrain, int singleRows, boolean fitIntercept) implements TaskParams {
+    }
+
     @Override
-    public PreparedInputs prepare(Path root, Path dir, Scale scale) throws IOException {
+    public List<InputDeclaration> inputs() {
+        return List.of(
+                InputDeclaration.csv("data", "data/raw/california_housing.csv, header `MedInc,HouseAge,AveRooms,AveBedrms,Population,AveOccup,Latitude,Longitude,MedHouseVal`; the last column is the target"),
+                InputDeclaration.npy("split", "<i8", "permutation of the data rows (seed 42)", ROWS));
+    }
+
+    @Override
+    public Params params(Scale scale) {
+        return new Params(ClassicalTask.trainRows(ROWS), 200, true);
+    }
+
+    @Override
+    public Map<String, InputFile> prepare(Path root, Path dir, Scale scale) throws IOException {
         Map<String, InputFile> files = new LinkedHashMap<>();
         files.put("data", ClassicalTask.csv(root, "california_housing.csv"));
         files.put("split", ClassicalTask.split(dir, ROWS));
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("n_train", ClassicalTask.trainRows(ROWS));
-        params.put("single_rows", 200);
-        params.put("fit_intercept", true);
-        return new PreparedInputs(files, params);
+        return files;
     }
 
     @Override

@@ -1,13 +1,13 @@
 package org.equibench.task;
 
+import org.equibench.check.OutputCheck;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.equibench.Settings.Scale;
-import org.equibench.runner.RunSpec.InputFile;
+import org.equibench.protocol.InputFile;
 
 /**
  * Seed-002 §3.1 classification: a linear SVM (C = 1, tol 1e-3) on the real Digits data. scikit-learn and
@@ -81,18 +81,29 @@ public final class SvmDigitsTask extends ClassicalTask {
         };
     }
 
+    /** The spec's params of this task. */
+    public record Params(int nTrain, int singleRows, @com.fasterxml.jackson.annotation.JsonProperty("C") double c, double tol,
+                         String kernel) implements TaskParams {
+    }
+
     @Override
-    public PreparedInputs prepare(Path root, Path dir, Scale scale) throws IOException {
+    public List<InputDeclaration> inputs() {
+        return List.of(
+                InputDeclaration.csv("data", "data/raw/digits.csv, header `p0,…,p63,digit`, pixels 0..16, digit 0..9"),
+                InputDeclaration.npy("split", "<i8", "permutation of the data rows (seed 42)", ROWS));
+    }
+
+    @Override
+    public Params params(Scale scale) {
+        return new Params(ClassicalTask.trainRows(ROWS), 100, 1.0, 0.001, "linear");
+    }
+
+    @Override
+    public Map<String, InputFile> prepare(Path root, Path dir, Scale scale) throws IOException {
         Map<String, InputFile> files = new LinkedHashMap<>();
         files.put("data", ClassicalTask.csv(root, "digits.csv"));
         files.put("split", ClassicalTask.split(dir, ROWS));
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("n_train", ClassicalTask.trainRows(ROWS));
-        params.put("single_rows", 100);
-        params.put("C", 1.0);
-        params.put("tol", 0.001);
-        params.put("kernel", "linear");
-        return new PreparedInputs(files, params);
+        return files;
     }
 
     @Override

@@ -1,10 +1,11 @@
 package org.equibench.task;
 
+import org.equibench.check.OutputCheck;
+import org.equibench.protocol.InputFile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.equibench.Settings.Scale;
 
 /**
  * Everything the harness knows about one benchmark task, and the only place it knows it: what identical
@@ -46,8 +47,17 @@ public interface Task {
         return java.util.Map.of();
     }
 
-    /** Writes the shared inputs (split, initial weights, generated data) under dir and describes them. */
-    PreparedInputs prepare(Path root, Path dir, Scale scale) throws IOException;
+    /** The inputs every row reads, in spec order, with the dtype and shape each runner checks. */
+    List<InputDeclaration> inputs();
+
+    /** The hyperparameters at this scale: the spec's {@code params}. */
+    TaskParams params(Scale scale);
+
+    /**
+     * Writes the shared inputs (split, initial weights, generated data) under dir and describes them by role;
+     * the harness adds each declared dtype and shape (see {@link #inputs()}).
+     */
+    java.util.Map<String, org.equibench.protocol.InputFile> prepare(Path root, Path dir, Scale scale) throws IOException;
 
     List<ReportColumn> reportColumns();
 

@@ -7,14 +7,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.equibench.Settings;
 import org.equibench.report.ResultRow;
 import org.equibench.report.ResultsFile;
 import org.equibench.runner.ScriptLauncher;
 import org.equibench.task.Implementation;
 import org.equibench.task.IrisMlpTask;
-import org.equibench.task.OutputCheck;
-import org.equibench.task.PreparedInputs;
+import org.equibench.check.OutputCheck;
+import org.equibench.protocol.InputFile;
+import org.equibench.task.InputDeclaration;
+import org.equibench.task.Scale;
+import org.equibench.task.TaskParams;
 import org.equibench.task.ReportColumn;
 import org.equibench.task.Task;
 import org.junit.jupiter.api.Test;
@@ -39,7 +41,7 @@ class MatrixResilienceTest {
         }
 
         @Override
-        public Duration timeout(Settings.Scale scale) {
+        public Duration timeout(Scale scale) {
             return Duration.ofSeconds(3);
         }
 
@@ -56,8 +58,11 @@ class MatrixResilienceTest {
         @Override public List<OutputCheck> checks(Implementation impl) { return iris.checks(impl); }
         @Override public List<ReportColumn> reportColumns() { return iris.reportColumns(); }
 
+        @Override public List<InputDeclaration> inputs() { return iris.inputs(); }
+        @Override public TaskParams params(Scale scale) { return iris.params(scale); }
+
         @Override
-        public PreparedInputs prepare(Path root, Path dir, Settings.Scale scale) throws java.io.IOException {
+        public Map<String, InputFile> prepare(Path root, Path dir, Scale scale) throws java.io.IOException {
             return iris.prepare(root, dir, scale);
         }
     }
@@ -90,7 +95,8 @@ class MatrixResilienceTest {
 
     @Test
     void badRowsEndAsErrorsAndTheRunIsStillReported() throws Exception {
-        Settings settings = Settings.fromSystemProperties().withWorkDir(dir.resolve("work")).withImpls("java/pure,shell/*");
+        // CI scale whatever the run's scale: the 3 s timeout catches the hanging row, and java/pure must finish inside it.
+        Settings settings = Settings.fromSystemProperties().withScale(Scale.CI).withWorkDir(dir.resolve("work")).withImpls("java/pure,shell/*");
         BenchmarkSession session = new BenchmarkSession(settings);
         session.launchers().register(new ScriptLauncher(Map.of(
                 "shell/crash", "echo 'Segmentation fault (core dumped)' >&2; exit 139",

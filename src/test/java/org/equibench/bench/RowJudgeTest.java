@@ -6,16 +6,19 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.equibench.Settings;
+import org.equibench.bench.Settings;
 import org.equibench.check.EquivalenceGate;
 import org.equibench.data.NdArray;
 import org.equibench.data.Npy;
 import org.equibench.report.ResultRow;
 import org.equibench.runner.RowRun;
-import org.equibench.runner.RunResult;
+import org.equibench.protocol.RunResult;
 import org.equibench.task.Implementation;
-import org.equibench.task.OutputCheck;
-import org.equibench.task.PreparedInputs;
+import org.equibench.check.OutputCheck;
+import org.equibench.protocol.InputFile;
+import org.equibench.task.InputDeclaration;
+import org.equibench.task.Scale;
+import org.equibench.task.TaskParams;
 import org.equibench.task.ReportColumn;
 import org.equibench.task.Task;
 import org.junit.jupiter.api.Test;
@@ -40,7 +43,9 @@ class RowJudgeTest {
         @Override public List<String> outputs() { return List.of("w"); }
         @Override public List<OutputCheck> checks(Implementation impl) { return List.of(OutputCheck.maxAbs("w", 1e-9, "same maths")); }
         @Override public Map<String, String> declaredDifferences(Implementation impl) { return Map.of("hp.solver", "another solver"); }
-        @Override public PreparedInputs prepare(Path root, Path d, Settings.Scale scale) { return null; }
+        @Override public List<InputDeclaration> inputs() { return List.of(); }
+        @Override public TaskParams params(Scale scale) { return null; }
+        @Override public Map<String, InputFile> prepare(Path root, Path d, Scale scale) { return null; }
         @Override public List<ReportColumn> reportColumns() { return List.of(); }
     }
 

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.equibench.data.NdArray;
 import org.equibench.data.Npy;
-import org.equibench.task.OutputCheck;
+import org.equibench.check.OutputCheck;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

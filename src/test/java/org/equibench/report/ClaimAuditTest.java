@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.equibench.runner.RunResult.PhaseSamples;
+import org.equibench.protocol.RunResult.PhaseSamples;
 import org.junit.jupiter.api.Test;
 
 class ClaimAuditTest {

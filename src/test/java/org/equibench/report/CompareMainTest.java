@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.equibench.data.Json;
-import org.equibench.runner.RunResult.PhaseSamples;
+import org.equibench.protocol.RunResult.PhaseSamples;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,5 +1,6 @@
 package org.equibench.runner;
 
+import org.equibench.protocol.RunSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;

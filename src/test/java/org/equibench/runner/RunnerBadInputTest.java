@@ -1,5 +1,7 @@
 package org.equibench.runner;
 
+import org.equibench.protocol.RunSpec;
+import org.equibench.protocol.InputFile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -10,7 +12,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.equibench.Settings;
+import org.equibench.bench.Settings;
 import org.equibench.bench.BenchmarkSession;
 import org.equibench.bench.TaskMatrix;
 import org.equibench.data.InputFiles;
@@ -42,8 +44,8 @@ class RunnerBadInputTest {
         spec = new TaskMatrix(task, session).baseSpec().forImplementation(impl);
     }
 
-    private RunSpec withData(RunSpec.InputFile data) {
-        Map<String, RunSpec.InputFile> inputs = new LinkedHashMap<>(spec.inputs());
+    private RunSpec withData(InputFile data) {
+        Map<String, InputFile> inputs = new LinkedHashMap<>(spec.inputs());
         inputs.put("data", data);
         return new RunSpec(spec.protocol(), spec.task(), spec.impl(), spec.device(), spec.dtype(), spec.threads(), 0, 0, 1,
                 spec.phases(), inputs, spec.params(), spec.outputs());
@@ -57,7 +59,7 @@ class RunnerBadInputTest {
     @ValueSource(strings = {"java/pure", "python/numpy", "rust/pure"})
     void missingCsv(String impl) throws IOException {
         setUp(impl);
-        RowRun r = run(withData(new RunSpec.InputFile(dir.resolve("nowhere/iris.csv").toString(), "0".repeat(64), "csv")));
+        RowRun r = run(withData(new InputFile(dir.resolve("nowhere/iris.csv").toString(), "0".repeat(64), "csv")));
         assertThat(r.ok()).isFalse();
         assertThat(r.error()).startsWith("iris-mlp " + impl + ": runner exited with code 1").contains("iris.csv")
                 .containsAnyOf("not found", "No such file");

@@ -1,5 +1,6 @@
 package org.equibench.runner;
 
+import org.equibench.protocol.RunSpec;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

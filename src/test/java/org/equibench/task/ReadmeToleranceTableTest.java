@@ -1,5 +1,6 @@
 package org.equibench.task;
 
+import org.equibench.check.OutputCheck;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

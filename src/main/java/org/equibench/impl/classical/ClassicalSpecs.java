@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.equibench.runner.RunSpec;
+import org.equibench.protocol.RunSpec;
 
 /**
  * Checks of a classical task's spec (PROTOCOL.md, "Classical ML tasks") and its typed params. An ignored or

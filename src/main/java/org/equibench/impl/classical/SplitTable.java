@@ -3,7 +3,7 @@ package org.equibench.impl.classical;
 import java.nio.file.Path;
 import java.util.List;
 import org.equibench.data.NumericCsv;
-import org.equibench.runner.RunSpec;
+import org.equibench.protocol.RunSpec;
 
 /**
  * The rows of a classical task's CSV as every implementation must see them (PROTOCOL.md, "Classical ML

@@ -11,7 +11,7 @@ import java.util.TreeMap;
 import java.util.function.IntFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.equibench.impl.JavaRun;
+import org.equibench.impl.core.JavaRun;
 import org.tribuo.Example;
 import org.tribuo.Model;
 import org.tribuo.MutableDataset;

@@ -9,9 +9,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import org.equibench.data.NdArray;
-import org.equibench.impl.JavaImplementation;
-import org.equibench.impl.JavaRun;
-import org.equibench.runner.RunSpec;
+import org.equibench.impl.core.JavaImplementation;
+import org.equibench.impl.core.JavaRun;
+import org.equibench.protocol.RunSpec;
 
 /**
  * {@code java/djl}: the iris MLP as DJL NDArray operations on the PyTorch engine, float64, one thread.

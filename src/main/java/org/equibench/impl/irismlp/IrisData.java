@@ -5,7 +5,7 @@ import java.util.List;
 import org.equibench.data.NdArray;
 import org.equibench.data.Npy;
 import org.equibench.data.NumericCsv;
-import org.equibench.runner.RunSpec;
+import org.equibench.protocol.RunSpec;
 
 /**
  * The iris-mlp inputs as every implementation must see them: CSV rows in the harness's split order,
@@ -79,7 +79,7 @@ public record IrisData(double[] trainX, int[] trainY, double[] testX, int[] test
     }
 
     /** The manifest's hp.* of the protocol's plain SGD, for rows whose code fixes them (no framework object). */
-    static void reportPlainSgd(org.equibench.impl.JavaRun run) {
+    static void reportPlainSgd(org.equibench.impl.core.JavaRun run) {
         RunSpec spec = run.spec();
         run.hyperparameter("epochs", spec.intParam("epochs"));
         run.hyperparameter("batch_size", spec.intParam("batch_size"));

@@ -1,9 +1,9 @@
 package org.equibench.impl.irismlp;
 
 import org.equibench.data.NdArray;
-import org.equibench.impl.JavaImplementation;
-import org.equibench.impl.JavaRun;
-import org.equibench.runner.RunSpec;
+import org.equibench.impl.core.JavaImplementation;
+import org.equibench.impl.core.JavaRun;
+import org.equibench.protocol.RunSpec;
 
 /** {@code java/pure}: the iris MLP in plain double[] loops ({@link DenseMlp}), no libraries. */
 public final class PureJavaIrisMlp implements JavaImplementation {

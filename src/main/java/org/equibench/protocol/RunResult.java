@@ -1,4 +1,4 @@
-package org.equibench.runner;
+package org.equibench.protocol;
 
 import java.util.List;
 import java.util.Map;

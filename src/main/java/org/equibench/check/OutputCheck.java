@@ -1,4 +1,4 @@
-package org.equibench.task;
+package org.equibench.check;
 
 /**
  * One declared equivalence condition: an output (array or metric), how it is compared with the reference,

@@ -1,4 +1,4 @@
-package org.equibench.impl;
+package org.equibench.impl.core;
 
 /** One Java implementation of one task, run inside a forked JVM by {@link ForkedJvmMain}. */
 public interface JavaImplementation {

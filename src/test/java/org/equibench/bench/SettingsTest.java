@@ -1,14 +1,16 @@
-package org.equibench;
+package org.equibench.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.List;
+import org.equibench.task.Scale;
 import org.junit.jupiter.api.Test;
 
 class SettingsTest {
     private static Settings with(String tasks, String impls) {
-        return new Settings(Path.of("."), Path.of("target"), Settings.globs(tasks), Settings.globs(impls), Settings.Scale.CI, false, false);
+        return new Settings(Path.of("."), Path.of("target"), Settings.globs(tasks), Settings.globs(impls), Scale.CI, List.of(1), false, false);
     }
 
     @Test
@@ -25,7 +27,7 @@ class SettingsTest {
 
     @Test
     void scaleIsValidated() {
-        assertThat(Settings.Scale.parse("FULL")).isEqualTo(Settings.Scale.FULL);
-        assertThatThrownBy(() -> Settings.Scale.parse("huge")).hasMessageContaining("ci or full");
+        assertThat(Scale.parse("FULL")).isEqualTo(Scale.FULL);
+        assertThatThrownBy(() -> Scale.parse("huge")).hasMessageContaining("ci or full");
     }
 }

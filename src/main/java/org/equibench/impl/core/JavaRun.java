@@ -1,4 +1,4 @@
-package org.equibench.impl;
+package org.equibench.impl.core;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -9,9 +9,9 @@ import java.util.Map;
 import org.equibench.data.NdArray;
 import org.equibench.data.Npy;
 import org.equibench.measure.PhaseMeter;
-import org.equibench.runner.RunResult;
-import org.equibench.runner.RunResult.PhaseSamples;
-import org.equibench.runner.RunSpec;
+import org.equibench.protocol.RunResult;
+import org.equibench.protocol.RunResult.PhaseSamples;
+import org.equibench.protocol.RunSpec;
 
 /** One run of a Java implementation: the spec it got, and what it reports back (phases, outputs, runtime). */
 public final class JavaRun {

@@ -1,4 +1,4 @@
-package org.equibench.runner;
+package org.equibench.protocol;
 
 import java.util.List;
 import java.util.Map;
@@ -24,29 +24,9 @@ public record RunSpec(
 
     public static final int PROTOCOL_VERSION = 1;
 
-    /** A file the implementation must read, with its digest so the reader can prove what it read. */
-    public record InputFile(String path, String sha256, String kind) {
-    }
-
     public RunSpec forImplementation(String implId) {
         return new RunSpec(protocol, task, implId, device, dtype, threads, warmup, warmupMinMs, repetitions, phases, inputs,
                 params, outputs);
-    }
-
-    /**
-     * The identity of the work asked for: task, dtype, params, outputs and the digest of every input,
-     * but not paths, the implementation, or how often to repeat it. Goldens are keyed by it.
-     */
-    public String fingerprint() {
-        java.util.Map<String, Object> identity = new java.util.TreeMap<>();
-        identity.put("task", task);
-        identity.put("dtype", dtype);
-        identity.put("params", new java.util.TreeMap<>(params));
-        identity.put("outputs", outputs);
-        java.util.Map<String, String> digests = new java.util.TreeMap<>();
-        inputs.forEach((role, f) -> digests.put(role, f.sha256()));
-        identity.put("inputs", digests);
-        return org.equibench.data.Sha256.of(org.equibench.data.Json.write(identity));
     }
 
     public String input(String role) {
