@@ -6,13 +6,13 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.equibench.bench.Settings;
 import org.equibench.report.HostInfo;
 import org.equibench.report.HtmlPage;
 import org.equibench.report.MarkdownSummary;
 import org.equibench.report.ResultRow;
 import org.equibench.report.ResultsFile;
 import org.equibench.report.RunInfo;
+import org.equibench.report.RunVerdict;
 import org.equibench.runner.Launchers;
 import org.equibench.runner.provision.PythonVenv;
 import org.equibench.task.Tasks;
@@ -28,11 +28,22 @@ public final class BenchmarkSession {
     private final Launchers launchers;
     private final String startedAt = Instant.now().toString();
     private final List<ResultRow> rows = new ArrayList<>();
+    private final RunProgress progress;
     private RunInfo runInfo;
 
     public BenchmarkSession(Settings settings) {
         this.settings = settings;
         this.launchers = new Launchers(settings.root());
+        this.progress = new RunProgress(Tasks.all(), settings);
+        try {
+            Files.deleteIfExists(RunVerdict.file(settings.workDir())); // an earlier run's verdict must not pass for this one's
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    public RunProgress progress() {
+        return progress;
     }
 
     /** The session of this JVM, created from system properties on first use. */
@@ -73,6 +84,11 @@ public final class BenchmarkSession {
         return List.copyOf(rows);
     }
 
+    /** The rows that did not pass: an error, or a failed equivalence or manifest check. */
+    public synchronized List<ResultRow> failedRows() {
+        return rows.stream().filter(r -> r.status().equals(ResultRow.ERROR) || r.status().equals(ResultRow.FAILED)).toList();
+    }
+
     /** Writes the results files if any row was recorded; returns the timestamped file, or null. */
     public synchronized Path writeResults(Path resultsDir) throws IOException {
         if (rows.isEmpty()) {
@@ -83,6 +99,7 @@ public final class BenchmarkSession {
         String summary = MarkdownSummary.render(results, Tasks.all(), settings.root());
         writeAtomically(resultsDir.resolve("latest.md"), summary);
         writeAtomically(resultsDir.resolve("latest.html"), HtmlPage.render(summary, results, Tasks.all()));
+        RunVerdict.of(file, rows).write(settings.workDir());
         return file;
     }
 

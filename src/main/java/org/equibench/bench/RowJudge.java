@@ -13,7 +13,6 @@ import org.equibench.report.PhaseStats;
 import org.equibench.report.ResultRow;
 import org.equibench.runner.RowRun;
 import org.equibench.protocol.RunSpec;
-import org.equibench.runner.ThreadKnobs;
 import org.equibench.task.Implementation;
 import org.equibench.task.Task;
 
@@ -92,6 +91,6 @@ public final class RowJudge {
         return new ResultRow(task.id(), impl.id(), impl.language(), impl.framework(), impl.dtype(), threads, status, reason,
                 reference, task.dataset(), impl.note(), outcomes, differences, metrics, phases, process,
                 measured == null ? null : cold, runtime,
-                ThreadKnobs.environment(threads));
+                run == null ? null : run.environment());
     }
 }

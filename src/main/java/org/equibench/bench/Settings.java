@@ -65,6 +65,11 @@ public record Settings(Path root, Path workDir, List<Pattern> tasks, List<Patter
                 .toList();
     }
 
+    /** A selector glob as the user wrote it. */
+    public static String globText(Pattern glob) {
+        return glob.pattern().replace("\\E.*\\Q", "*").replace("\\E.\\Q", "?").replace("\\Q", "").replace("\\E", "");
+    }
+
     static List<Integer> threadCounts(String csv) {
         List<Integer> counts;
         try {

@@ -112,11 +112,18 @@ public final class TaskMatrix {
         if (why.isPresent()) {
             unavailable.put(impl.id(), why.get());
             rounds.remove(impl.id());
+            session.progress().abandoned(task.id(), impl.id());
             return;
         }
         RunSpec spec = baseSpec().forImplementation(impl.id());
-        Path rowDir = dir.resolve("rows").resolve(impl.id().replace('/', '_')).resolve("round-" + (done.size() + 1));
-        done.add(RowExecutor.execute(launcher, spec, rowDir, task.timeout(session.settings().scale())));
+        int round = done.size() + 1;
+        Path rowDir = dir.resolve("rows").resolve(impl.id().replace('/', '_')).resolve("round-" + round);
+        RowRun run = RowExecutor.execute(launcher, spec, rowDir, task.timeout(session.settings().scale()));
+        done.add(run);
+        System.out.println(session.progress().finished(task.id(), impl.id(), round, session.settings().scale().rounds, run.wallNs()));
+        if (!run.ok()) {
+            session.progress().abandoned(task.id(), impl.id());
+        }
     }
 
     public String unavailableReason(Implementation impl) {

@@ -8,6 +8,10 @@ import java.nio.file.Path;
 import org.equibench.data.Json;
 import org.equibench.protocol.RunResult;
 import org.equibench.protocol.RunSpec;
+import org.equibench.impl.core.RunnerError;
+import org.equibench.impl.core.SpecValidation;
+import org.equibench.task.Task;
+import org.equibench.task.Tasks;
 
 /**
  * Entry point of the forked JVM that runs one Java implementation:
@@ -19,6 +23,10 @@ public final class ForkedJvmMain {
     }
 
     public static void main(String[] args) {
+        if (args.length == 1 && args[0].equals("--list")) {
+            JavaImplementations.all().forEach(i -> System.out.println(i.task() + " " + i.id()));
+            System.exit(0);
+        }
         Path specFile = null;
         Path out = null;
         for (int i = 0; i + 1 < args.length; i += 2) {
@@ -44,13 +52,15 @@ public final class ForkedJvmMain {
             }
             RunSpec s = spec;
             JavaImplementation impl = JavaImplementations.find(spec.task(), spec.impl())
-                    .orElseThrow(() -> new IllegalArgumentException("no Java implementation " + s.impl() + " for task " + s.task()));
+                    .orElseThrow(() -> new RunnerError("the Java runner has no implementation " + s.impl() + " of task " + s.task()));
+            Task task = Tasks.byId(spec.task()).orElseThrow(() -> new RunnerError("the Java runner has no task " + s.task()));
+            SpecValidation.check(spec, task);
             JavaRun run = new JavaRun(spec, out);
             impl.run(run);
             Json.writeAtomically(out.resolve("result.json"), run.result());
             System.exit(0);
         } catch (Exception | LinkageError e) {
-            fail(spec, out, e.getClass().getSimpleName() + ": " + e.getMessage());
+            fail(spec, out, e instanceof RunnerError ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage());
         }
     }
 

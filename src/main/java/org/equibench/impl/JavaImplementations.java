@@ -21,6 +21,10 @@ public final class JavaImplementations {
     private JavaImplementations() {
     }
 
+    public static List<JavaImplementation> all() {
+        return ALL;
+    }
+
     public static Optional<JavaImplementation> find(String task, String id) {
         return ALL.stream().filter(i -> i.task().equals(task) && i.id().equals(id)).findFirst();
     }

@@ -36,20 +36,4 @@ public record RunSpec(
         }
         return f.path();
     }
-
-    public double doubleParam(String name) {
-        return ((Number) param(name)).doubleValue();
-    }
-
-    public int intParam(String name) {
-        return ((Number) param(name)).intValue();
-    }
-
-    public Object param(String name) {
-        Object v = params.get(name);
-        if (v == null) {
-            throw new IllegalArgumentException("spec for " + task + " has no param '" + name + "'");
-        }
-        return v;
-    }
 }

@@ -34,6 +34,11 @@ public final class JavaForkLauncher implements Launcher {
     }
 
     @Override
+    public List<String> listCommand() {
+        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath(), MAIN_CLASS, "--list");
+    }
+
+    @Override
     public List<String> command(RunSpec spec, Path specFile, Path outDir) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

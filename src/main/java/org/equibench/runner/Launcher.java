@@ -15,6 +15,9 @@ public interface Launcher {
     /** The command line for one row: {@code <runner> --spec SPEC --out DIR}. */
     List<String> command(RunSpec spec, Path specFile, Path outDir);
 
+    /** The command that prints every (task, implementation) pair the runner has, as {@code TASK IMPL} lines. */
+    List<String> listCommand();
+
     /** Where the process starts. */
     Path workingDirectory();
 }

@@ -34,6 +34,11 @@ public final class PythonLauncher implements Launcher {
     }
 
     @Override
+    public List<String> listCommand() {
+        return List.of(venv.python().toString(), "-m", "equibench_runner", "--list");
+    }
+
+    @Override
     public List<String> command(RunSpec spec, Path specFile, Path outDir) {
         return List.of(venv.python().toString(), "-m", "equibench_runner", "--spec", specFile.toString(), "--out", outDir.toString());
     }

@@ -2,11 +2,13 @@ package org.equibench.runner;
 
 import org.equibench.protocol.RunResult;
 import org.equibench.protocol.RunSpec;
+import org.equibench.protocol.ThreadEnvironment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.equibench.data.Json;
 import org.equibench.measure.ProcessSampler;
@@ -43,7 +45,7 @@ public final class RowExecutor {
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectOutput(rowDir.resolve("stdout.txt").toFile())
                 .redirectError(stderr.toFile());
-        pb.environment().putAll(ThreadKnobs.environment(spec.threads()));
+        pb.environment().putAll(ThreadEnvironment.forThreads(spec.threads()));
         java.time.Instant spawn = java.time.Instant.now();
         long spawnEpochNs = spawn.getEpochSecond() * 1_000_000_000L + spawn.getNano();
         long t0 = System.nanoTime();
@@ -105,12 +107,14 @@ public final class RowExecutor {
             return failed(spec, out, error + stderrSuffix(tail), exit, wall, sampler.peakRssBytes(), tail, sampler.samples(),
                     spawnEpochNs);
         }
-        return new RowRun(spec, result, null, exit, wall, sampler.peakRssBytes(), tail, out, sampler.samples(), spawnEpochNs);
+        return new RowRun(spec, result, null, exit, wall, sampler.peakRssBytes(), tail, out, sampler.samples(), spawnEpochNs,
+                ThreadEnvironment.forThreads(spec.threads()));
     }
 
     private static RowRun failed(RunSpec spec, Path out, String message, int exit, long wall, long peak, String tail,
                                  List<ProcessSampler.Sample> timeline, long spawnEpochNs) {
-        return new RowRun(spec, null, message, exit, wall, peak, tail, out, timeline, spawnEpochNs);
+        return new RowRun(spec, null, message, exit, wall, peak, tail, out, timeline, spawnEpochNs,
+                spec == null ? Map.of() : ThreadEnvironment.forThreads(spec.threads()));
     }
 
     private static String stderrSuffix(String tail) {

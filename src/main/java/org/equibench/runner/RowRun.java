@@ -4,11 +4,12 @@ import org.equibench.protocol.RunResult;
 import org.equibench.protocol.RunSpec;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.equibench.measure.ProcessSampler.Sample;
 
 /**
  * One runner process, seen from the harness: the result it reported (or why there is none), and what the
- * parent measured itself (wall time, peak RSS, resource timeline, stderr tail).
+ * parent measured itself (wall time, peak RSS, resource timeline, stderr tail), and the environment it set.
  */
 public record RowRun(
         RunSpec spec,
@@ -20,7 +21,8 @@ public record RowRun(
         String stderrTail,
         Path outDir,
         List<Sample> timeline,
-        long spawnEpochNs) {
+        long spawnEpochNs,
+        Map<String, String> environment) {
 
     public boolean ok() {
         return error == null && result != null && result.ok();

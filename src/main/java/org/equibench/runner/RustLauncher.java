@@ -30,6 +30,11 @@ public final class RustLauncher implements Launcher {
     }
 
     @Override
+    public List<String> listCommand() {
+        return List.of(build.binary().toString(), "--list");
+    }
+
+    @Override
     public List<String> command(RunSpec spec, Path specFile, Path outDir) {
         return List.of(build.binary().toString(), "--spec", specFile.toString(), "--out", outDir.toString());
     }

@@ -13,4 +13,8 @@ public final class Tasks {
     public static List<Task> all() {
         return ALL;
     }
+
+    public static java.util.Optional<Task> byId(String id) {
+        return ALL.stream().filter(t -> t.id().equals(id)).findFirst();
+    }
 }

@@ -109,11 +109,25 @@ public final class TaskBench {
                 .containsExactlyInAnyOrderElementsOf(task.outputs());
     }
 
-    /** Attaches the task's chart and checks every selected row produced a row record. */
+    /**
+     * Attaches the task's tables and chart, and checks what the results file will say: every selected row was
+     * recorded in the session once, with a verdict, and a row that passed has figures for every phase of the task
+     * and a fairness manifest (a row the equivalence gate passed must never lack its timings).
+     */
     public void summarize() throws IOException {
         AllureAttachments.chart(task, chart);
         AllureAttachments.taskTables(task, rows(), session.settings().root());
-        assertThat(judged.keySet()).as("rows of %s", task.id())
-                .containsExactlyElementsOf(matrix.selectedImplementations().stream().map(Implementation::id).toList());
+        List<ResultRow> recorded = session.rows().stream().filter(r -> r.task().equals(task.id())).toList();
+        assertThat(recorded).as("rows of %s in the results", task.id()).extracting(ResultRow::impl)
+                .containsExactlyInAnyOrderElementsOf(matrix.selectedImplementations().stream().map(Implementation::id).toList());
+        for (ResultRow row : recorded) {
+            assertThat(row.status()).as("%s %s: verdict", task.id(), row.impl())
+                    .isIn(ResultRow.PASSED, ResultRow.FAILED, ResultRow.ERROR, ResultRow.SKIPPED);
+            if (row.status().equals(ResultRow.PASSED)) {
+                assertThat(row.phases()).as("%s %s: phases of a passed row", task.id(), row.impl())
+                        .containsOnlyKeys(task.phases());
+                assertThat(org.equibench.protocol.Manifest.of(row.runtime())).as("%s %s: manifest", task.id(), row.impl()).isNotEmpty();
+            }
+        }
     }
 }

@@ -17,9 +17,14 @@ public final class TaskBenchExtension implements ExecutionCondition, BeforeAllCa
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
         Task task = task(context);
-        return BenchmarkSession.current().settings().selectsTask(task.id())
+        var settings = BenchmarkSession.current().settings();
+        if (!settings.selectsTask(task.id())) {
+            return ConditionEvaluationResult.disabled("task " + task.id() + " not selected by equibench.tasks");
+        }
+        // Selectors that match nothing at all fail in SelectionTest; a task none of whose rows is selected is off.
+        return task.implementations().stream().anyMatch(i -> settings.selectsImpl(i.id()))
                 ? ConditionEvaluationResult.enabled("task " + task.id() + " selected")
-                : ConditionEvaluationResult.disabled("task " + task.id() + " not selected by equibench.tasks");
+                : ConditionEvaluationResult.disabled("no implementation of " + task.id() + " selected by equibench.impls");
     }
 
     @Override

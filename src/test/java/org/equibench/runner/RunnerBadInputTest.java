@@ -1,5 +1,6 @@
 package org.equibench.runner;
 
+import org.equibench.protocol.RunResult;
 import org.equibench.protocol.RunSpec;
 import org.equibench.protocol.InputFile;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -88,5 +89,21 @@ class RunnerBadInputTest {
         RowRun r = RowExecutor.execute(launcher.command(spec, badSpec, rowDir.resolve("out")), launcher.workingDirectory(),
                 spec, rowDir, Duration.ofMinutes(2));
         assertThat(r.error()).startsWith("iris-mlp " + impl + ": runner exited with code 1").containsIgnoringCase("spec");
+    }
+
+    /** A spec whose params disagree with an input's shape: every runner core names the file in the same words. */
+    @ParameterizedTest
+    @ValueSource(strings = {"java/pure", "java/djl", "python/numpy", "python/sklearn", "rust/pure"})
+    void shapeThatDisagreesWithTheParams(String impl) throws IOException {
+        setUp(impl);
+        Map<String, Object> params = new LinkedHashMap<>(spec.params());
+        params.put("hidden", 12);
+        RowRun r = run(new RunSpec(spec.protocol(), spec.task(), spec.impl(), spec.device(), spec.dtype(), spec.threads(), 0, 0, 1,
+                spec.phases(), spec.inputs(), params, spec.outputs()));
+        String message = "W1.npy: expected <f8 of shape (4, 12), found <f8 of shape (4, 8)";
+        assertThat(r.ok()).isFalse();
+        assertThat(r.error()).startsWith("iris-mlp " + impl + ": runner exited with code 1").contains(message);
+        RunResult reported = org.equibench.data.Json.read(dir.resolve("row/out/result.json"), RunResult.class);
+        assertThat(reported.error()).isEqualTo(message);
     }
 }

@@ -25,6 +25,11 @@ public final class ScriptLauncher implements Launcher {
     }
 
     @Override
+    public List<String> listCommand() {
+        return List.of("/bin/sh", "-c", "true");
+    }
+
+    @Override
     public List<String> command(RunSpec spec, Path specFile, Path outDir) {
         return List.of("sh", "-c", scripts.get(spec.impl()), "runner", specFile.toString(), outDir.toString());
     }

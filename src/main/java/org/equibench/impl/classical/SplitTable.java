@@ -30,11 +30,11 @@ record SplitTable(List<String> featureNames, double[] trainX, double[] trainY, d
 
     /**
      * Reads the spec's {@code data} CSV (its header must be {@code columns}) and {@code split}, and checks
-     * {@code params.n_train} and {@code params.single_rows} against them.
+     * {@code nTrain} and {@code singleRows} (the spec's params) against them.
      *
      * @param numClasses the size of the class set of the target column, or {@link #REGRESSION}
      */
-    static SplitTable load(RunSpec spec, List<String> columns, int numClasses) throws Exception {
+    static SplitTable load(RunSpec spec, int nTrain, int singleRows, List<String> columns, int numClasses) throws Exception {
         Path dataFile = Path.of(spec.input("data"));
         NumericCsv csv = NumericCsv.read(dataFile, columns);
         int target = columns.size() - 1;
@@ -43,11 +43,9 @@ record SplitTable(List<String> featureNames, double[] trainX, double[] trainY, d
         }
         int rows = csv.rowCount();
         long[] split = InputArrays.split(Path.of(spec.input("split")), rows);
-        int nTrain = ClassicalSpecs.intParam(spec, "n_train", 1);
-        ClassicalSpecs.require(nTrain < rows, "params.n_train is " + nTrain + ", but " + dataFile.getFileName()
+        ClassicalSpecs.require(nTrain >= 1 && nTrain < rows, "params.n_train is " + nTrain + ", but " + dataFile.getFileName()
                 + " has only " + rows + " rows");
-        int singleRows = ClassicalSpecs.intParam(spec, "single_rows", 1);
-        ClassicalSpecs.require(singleRows <= rows - nTrain, "params.single_rows is " + singleRows
+        ClassicalSpecs.require(singleRows >= 1 && singleRows <= rows - nTrain, "params.single_rows is " + singleRows
                 + ", but there are only " + (rows - nTrain) + " test rows");
         return new SplitTable(columns.subList(0, target),
                 csv.select(split, 0, nTrain, 0, target), csv.select(split, 0, nTrain, target, 1),

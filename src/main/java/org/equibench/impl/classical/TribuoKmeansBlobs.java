@@ -14,6 +14,7 @@ import org.equibench.impl.core.JavaImplementation;
 import org.equibench.impl.core.JavaRun;
 import org.equibench.measure.PhaseMeter;
 import org.equibench.protocol.RunSpec;
+import org.equibench.task.KmeansBlobsTask;
 import org.tribuo.Example;
 import org.tribuo.ImmutableFeatureMap;
 import org.tribuo.MutableDataset;
@@ -117,9 +118,10 @@ public final class TribuoKmeansBlobs implements JavaImplementation {
     @Override
     public void run(JavaRun run) throws Exception {
         RunSpec spec = run.spec();
-        ClassicalSpecs.check(spec, List.of("data", "init"), List.of("k", "max_iter"));
-        int k = ClassicalSpecs.intParam(spec, "k", 1);
-        int maxIter = ClassicalSpecs.intParam(spec, "max_iter", 1);
+        ClassicalSpecs.check(spec, List.of("data", "init"));
+        KmeansBlobsTask.Params p = run.params(KmeansBlobsTask.Params.class);
+        int k = ClassicalSpecs.atLeast("k", p.k(), 1);
+        int maxIter = ClassicalSpecs.atLeast("max_iter", p.maxIter(), 1);
         TribuoSupport.quietLogging();
         IterationLog log = new IterationLog();
         Logger trainerLog = TribuoSupport.keep(Logger.getLogger(KMeansTrainer.class.getName()));
@@ -129,7 +131,7 @@ public final class TribuoKmeansBlobs implements JavaImplementation {
 
         Loaded[] loaded = new Loaded[1];
         run.phase("load", 1, () -> loaded[0] = Loaded.of(spec, k));
-        Loaded data = loaded[0] != null ? loaded[0] : Loaded.of(spec, k);
+        Loaded data = loaded[0];
 
         KMeansTrainer trainer = new KMeansTrainer(k, maxIter, DistanceType.L2.getDistance(),
                 KMeansTrainer.Initialisation.PLUSPLUS, spec.threads(), SEED);
@@ -140,9 +142,6 @@ public final class TribuoKmeansBlobs implements JavaImplementation {
             fitted[0] = trainer.train(data.dataset(), Map.of(), 0);
         };
         run.phase("fit", 1, fit);
-        if (fitted[0] == null) {
-            fit.run();
-        }
         KMeansModel model = fitted[0];
         int iterations = log.iterations;
         boolean converged = log.converged;
@@ -155,7 +154,6 @@ public final class TribuoKmeansBlobs implements JavaImplementation {
             }
         };
         run.phase("predict_batch", 1, predictBatch);
-        predictBatch.run();
 
         double[] centroids = centroids(model, data.names(), k);
         TribuoSupport.report(run, model);

@@ -7,6 +7,7 @@ import org.equibench.impl.core.JavaImplementation;
 import org.equibench.impl.core.JavaRun;
 import org.equibench.measure.PhaseMeter;
 import org.equibench.protocol.RunSpec;
+import org.equibench.task.LinregCaliforniaTask;
 import org.tribuo.Example;
 import org.tribuo.ImmutableFeatureMap;
 import org.tribuo.MutableDataset;
@@ -59,8 +60,8 @@ public final class TribuoLinregCalifornia implements JavaImplementation {
      * CSV columns, the target as a {@code Regressor}) and the training {@code MutableDataset}.
      */
     private record Loaded(SplitTable table, MutableDataset<Regressor> train, List<Example<Regressor>> test) {
-        static Loaded of(RunSpec spec) throws Exception {
-            SplitTable t = SplitTable.load(spec, COLUMNS, SplitTable.REGRESSION);
+        static Loaded of(RunSpec spec, LinregCaliforniaTask.Params params) throws Exception {
+            SplitTable t = SplitTable.load(spec, params.nTrain(), params.singleRows(), COLUMNS, SplitTable.REGRESSION);
             String[] names = t.featureNames().toArray(String[]::new);
             RegressionFactory factory = new RegressionFactory();
             List<Example<Regressor>> train = TribuoSupport.examples(t.trainX(), t.trainRows(), names,
@@ -74,15 +75,16 @@ public final class TribuoLinregCalifornia implements JavaImplementation {
     @Override
     public void run(JavaRun run) throws Exception {
         RunSpec spec = run.spec();
-        ClassicalSpecs.check(spec, List.of("data", "split"), List.of("n_train", "single_rows", "fit_intercept"));
-        ClassicalSpecs.require(ClassicalSpecs.boolParam(spec, "fit_intercept"),
+        ClassicalSpecs.check(spec, List.of("data", "split"));
+        LinregCaliforniaTask.Params p = run.params(LinregCaliforniaTask.Params.class);
+        ClassicalSpecs.require(p.fitIntercept(),
                 "params.fit_intercept must be true: SLMTrainer always fits an intercept (by centring)");
-        int singleRows = ClassicalSpecs.intParam(spec, "single_rows", 1);
+        int singleRows = p.singleRows();
         TribuoSupport.quietLogging();
 
         Loaded[] loaded = new Loaded[1];
-        run.phase("load", 1, () -> loaded[0] = Loaded.of(spec));
-        Loaded data = loaded[0] != null ? loaded[0] : Loaded.of(spec);
+        run.phase("load", 1, () -> loaded[0] = Loaded.of(spec, p));
+        Loaded data = loaded[0];
         SplitTable table = data.table();
 
         // normalize = true, maxNumFeatures = -1 (every feature): exact OLS with intercept, see the class comment.
@@ -91,9 +93,6 @@ public final class TribuoLinregCalifornia implements JavaImplementation {
         // invocationCount 0: every repetition trains from the same trainer state (SLMTrainer draws no random numbers).
         PhaseMeter.Body fit = () -> fitted[0] = trainer.train(data.train(), Map.of(), 0);
         run.phase("fit", 1, fit::run);
-        if (fitted[0] == null) {
-            fit.run();
-        }
         SparseLinearModel model = fitted[0];
 
         double[] testPred = new double[table.testRows()];
@@ -104,7 +103,6 @@ public final class TribuoLinregCalifornia implements JavaImplementation {
             }
         };
         run.phase("predict_batch", 1, predictBatch::run);
-        predictBatch.run();
         double[] singlePred = new double[singleRows];
         run.phase("predict_single", singleRows, () -> {
             for (int i = 0; i < singleRows; i++) {
@@ -123,9 +121,7 @@ public final class TribuoLinregCalifornia implements JavaImplementation {
         run.note("coef and intercept recovered on the raw feature scale from the model's weights and its "
                 + "feature/target means and norms (SLMTrainer normalize=true: no bias feature; features and "
                 + "target centred and divided by their centred L2 norms)");
-        if (run.wants("predict_single")) {
-            TribuoSupport.noteSingleVsBatch(run, singlePred, testPred);
-        }
+        TribuoSupport.noteSingleVsBatch(run, singlePred, testPred);
 
         double[][] raw = rawCoefficients(model, table.featureNames());
         double sse = 0;

@@ -11,6 +11,7 @@ import org.equibench.impl.core.JavaImplementation;
 import org.equibench.impl.core.JavaRun;
 import org.equibench.measure.PhaseMeter;
 import org.equibench.protocol.RunSpec;
+import org.equibench.task.SvmDigitsTask;
 import org.tribuo.Example;
 import org.tribuo.Model;
 import org.tribuo.MutableDataset;
@@ -76,8 +77,8 @@ public final class TribuoSvmDigits implements JavaImplementation {
      * {@code MutableDataset}.
      */
     private record Loaded(SplitTable table, MutableDataset<Label> train, List<Example<Label>> test) {
-        static Loaded of(RunSpec spec) throws Exception {
-            SplitTable t = SplitTable.load(spec, COLUMNS, CLASSES);
+        static Loaded of(RunSpec spec, SvmDigitsTask.Params params) throws Exception {
+            SplitTable t = SplitTable.load(spec, params.nTrain(), params.singleRows(), COLUMNS, CLASSES);
             String[] names = t.featureNames().toArray(String[]::new);
             int[] trainY = SplitTable.classes(t.trainY());
             int[] testY = SplitTable.classes(t.testY());
@@ -94,12 +95,13 @@ public final class TribuoSvmDigits implements JavaImplementation {
     @Override
     public void run(JavaRun run) throws Exception {
         RunSpec spec = run.spec();
-        ClassicalSpecs.check(spec, List.of("data", "split"), List.of("n_train", "single_rows", "C", "tol", "kernel"));
-        double c = ClassicalSpecs.positiveParam(spec, "C");
-        double tol = ClassicalSpecs.positiveParam(spec, "tol");
-        String kernel = ClassicalSpecs.stringParam(spec, "kernel");
+        ClassicalSpecs.check(spec, List.of("data", "split"));
+        SvmDigitsTask.Params p = run.params(SvmDigitsTask.Params.class);
+        double c = ClassicalSpecs.positive("C", p.c());
+        double tol = ClassicalSpecs.positive("tol", p.tol());
+        String kernel = p.kernel();
         ClassicalSpecs.require(kernel.equals("linear"), "params.kernel must be 'linear', got '" + kernel + "'");
-        int singleRows = ClassicalSpecs.intParam(spec, "single_rows", 1);
+        int singleRows = p.singleRows();
         TribuoSupport.quietLogging();
         long[] solverIterations = new long[1];
         // libsvm prints a progress mark and a summary of every pairwise solve to stdout: kept off stdout here,
@@ -112,8 +114,8 @@ public final class TribuoSvmDigits implements JavaImplementation {
         });
 
         Loaded[] loaded = new Loaded[1];
-        run.phase("load", 1, () -> loaded[0] = Loaded.of(spec));
-        Loaded data = loaded[0] != null ? loaded[0] : Loaded.of(spec);
+        run.phase("load", 1, () -> loaded[0] = Loaded.of(spec, p));
+        Loaded data = loaded[0];
         SplitTable table = data.table();
 
         SVMParameters<Label> params = new SVMParameters<>(
@@ -131,9 +133,6 @@ public final class TribuoSvmDigits implements JavaImplementation {
             fitted[0] = trainer.train(data.train(), Map.of(), 0);
         };
         run.phase("fit", 1, fit);
-        if (fitted[0] == null) {
-            fit.run();
-        }
         Model<Label> model = fitted[0];
         long iterations = solverIterations[0];
 
@@ -145,7 +144,6 @@ public final class TribuoSvmDigits implements JavaImplementation {
             digits(batch[0], testPred);
         };
         run.phase("predict_batch", 1, predictBatch);
-        predictBatch.run();
         int[] singlePred = new int[singleRows];
         run.phase("predict_single", singleRows, () -> {
             for (int i = 0; i < singleRows; i++) {
@@ -155,7 +153,7 @@ public final class TribuoSvmDigits implements JavaImplementation {
         // the training rows were handed to Tribuo sorted by class: score each against its own example's label
         List<Prediction<Label>> trainPredictions = model.predict(data.train());
         long trainHits = trainPredictions.stream()
-                .filter(p -> p.getOutput().getLabel().equals(p.getExample().getOutput().getLabel())).count();
+                .filter(pred -> pred.getOutput().getLabel().equals(pred.getExample().getOutput().getLabel())).count();
 
         TribuoSupport.report(run, model);
         run.hyperparameter("C", Double.parseDouble(TribuoSupport.setting(model, "cost")));
@@ -166,9 +164,7 @@ public final class TribuoSvmDigits implements JavaImplementation {
         run.manifest("threads.compute", 1);
         run.library("libsvm", String.format("%d.%02d", svm.LIBSVM_VERSION / 100, svm.LIBSVM_VERSION % 100));
         TribuoSupport.noteSingleThreaded(run, "libsvm");
-        if (run.wants("predict_single")) {
-            TribuoSupport.noteSingleVsBatch(run, asDoubles(singlePred), asDoubles(testPred));
-        }
+        TribuoSupport.noteSingleVsBatch(run, asDoubles(singlePred), asDoubles(testPred));
         run.note("libsvm orders the classes by first appearance in the training rows, here " + classOrder(model)
                 + " (training rows handed over sorted by class, as scikit-learn's libsvm sorts classes); a one-vs-one "
                 + "vote tie goes to the class first in that order: " + voteTies(batch[0]) + " of " + testPred.length

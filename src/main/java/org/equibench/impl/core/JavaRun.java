@@ -12,6 +12,8 @@ import org.equibench.measure.PhaseMeter;
 import org.equibench.protocol.RunResult;
 import org.equibench.protocol.RunResult.PhaseSamples;
 import org.equibench.protocol.RunSpec;
+import org.equibench.protocol.ThreadEnvironment;
+import org.equibench.task.TaskParams;
 
 /** One run of a Java implementation: the spec it got, and what it reports back (phases, outputs, runtime). */
 public final class JavaRun {
@@ -40,7 +42,7 @@ public final class JavaRun {
         runtime.put("device", spec.device());
         threads.put("requested", spec.threads());
         threads.put("available_processors", Runtime.getRuntime().availableProcessors());
-        for (String env : List.of("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")) {
+        for (String env : ThreadEnvironment.VARIABLES) {
             threads.put(env, System.getenv(env));
         }
         runtime.put("threads", threads);
@@ -54,15 +56,29 @@ public final class JavaRun {
         return spec.phases().contains(phase);
     }
 
-    /** Measures a phase if the spec asks for it. */
+    /**
+     * Runs one phase: measured (warm-up, HWM reset, timed repetitions) if the spec asks for it, otherwise once,
+     * unmeasured, since later phases and the outputs need what it computes. Call the task's phases in its order.
+     */
     public void phase(String name, int opsPerSample, PhaseMeter.Body body) throws Exception {
-        if (wants(name)) {
-            long start = epochNanos();
-            if (readyEpochNs == null) {
-                readyEpochNs = start;
-            }
-            phases.put(name, meter.measure(opsPerSample, body));
-            spans.put(name, new RunResult.Span(start, epochNanos()));
+        if (!wants(name)) {
+            body.run();
+            return;
+        }
+        long start = epochNanos();
+        if (readyEpochNs == null) {
+            readyEpochNs = start;
+        }
+        phases.put(name, meter.measure(opsPerSample, body));
+        spans.put(name, new RunResult.Span(start, epochNanos()));
+    }
+
+    /** The spec's params as the task's typed record; a missing, unknown or mistyped param is an error naming it. */
+    public <P extends TaskParams> P params(Class<P> type) {
+        try {
+            return TaskParams.fromSpec(spec.params(), type);
+        } catch (IllegalArgumentException e) {
+            throw new RunnerError(e.getMessage(), e);
         }
     }
 
@@ -130,7 +146,7 @@ public final class JavaRun {
         manifest.putIfAbsent("framework", runtime.get("framework"));
         manifest.putIfAbsent("framework_version", runtime.get("framework_version"));
         manifest.putIfAbsent("blas", "none");
-        for (String env : List.of("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "RAYON_NUM_THREADS")) {
+        for (String env : ThreadEnvironment.VARIABLES) {
             manifest.put("threads.env." + env, System.getenv().getOrDefault(env, "unset"));
         }
         // digests of the bytes of every input file the implementation read, computed here, not copied from the spec

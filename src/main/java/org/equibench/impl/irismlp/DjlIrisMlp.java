@@ -12,6 +12,7 @@ import org.equibench.data.NdArray;
 import org.equibench.impl.core.JavaImplementation;
 import org.equibench.impl.core.JavaRun;
 import org.equibench.protocol.RunSpec;
+import org.equibench.task.IrisMlpTask;
 
 /**
  * {@code java/djl}: the iris MLP as DJL NDArray operations on the PyTorch engine, float64, one thread.
@@ -49,14 +50,15 @@ public final class DjlIrisMlp implements JavaImplementation {
         run.manifest("threads.compute", JniUtils.getNumThreads());
         run.manifest("blas", "libtorch " + engine.getVersion() + " bundled BLAS (not exposed through DJL)");
 
+        IrisMlpTask.Params params = run.params(IrisMlpTask.Params.class);
         IrisData[] loaded = new IrisData[1];
-        run.phase("load", 1, () -> loaded[0] = IrisData.load(spec));
-        IrisData data = loaded[0] != null ? loaded[0] : IrisData.load(spec);
+        run.phase("load", 1, () -> loaded[0] = IrisData.load(spec, params.nTrain()));
+        IrisData data = loaded[0];
 
-        int hidden = spec.intParam("hidden");
-        int epochs = spec.intParam("epochs");
-        int batch = spec.intParam("batch_size");
-        double lr = spec.doubleParam("learning_rate");
+        int hidden = params.hidden();
+        int epochs = params.epochs();
+        int batch = params.batchSize();
+        double lr = params.learningRate();
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), ENGINE)) {
             int n = data.trainRows();
             NDArray x = manager.create(data.trainX(), new Shape(n, IrisData.FEATURES));
@@ -70,9 +72,6 @@ public final class DjlIrisMlp implements JavaImplementation {
                 train(w, x, onehot, n, epochs, batch, lr, lossCurve);
             };
             run.phase("train", 1, train::run);
-            if (!run.wants("train")) {
-                train.run();
-            }
 
             int[] testPred = new int[data.testRows()];
             run.phase("infer_single", data.testRows(), () -> {
@@ -86,7 +85,6 @@ public final class DjlIrisMlp implements JavaImplementation {
             });
             double[][] proba = new double[1][];
             run.phase("infer_batch", 1, () -> proba[0] = predictBatch(w, xTest, testPred));
-            proba[0] = predictBatch(w, xTest, testPred);
             int[] trainPred = new int[n];
             try (NDScope scope = new NDScope()) {
                 long[] p = logits(w, x).argMax(1).toLongArray();

@@ -6,6 +6,7 @@ import org.equibench.data.NdArray;
 import org.equibench.data.Npy;
 import org.equibench.data.NumericCsv;
 import org.equibench.protocol.RunSpec;
+import org.equibench.task.IrisMlpTask;
 
 /**
  * The iris-mlp inputs as every implementation must see them: CSV rows in the harness's split order,
@@ -26,14 +27,13 @@ public record IrisData(double[] trainX, int[] trainY, double[] testX, int[] test
         return testY.length;
     }
 
-    public static IrisData load(RunSpec spec) throws Exception {
+    public static IrisData load(RunSpec spec, int nTrain) throws Exception {
         NumericCsv csv = NumericCsv.read(Path.of(spec.input("data")), HEADER);
         int[] labels = csv.labels(FEATURES, CLASSES);
         long[] split = Npy.read(Path.of(spec.input("split"))).asLongs();
         if (split.length != csv.rowCount()) {
             throw new IllegalArgumentException("split has " + split.length + " indices but the CSV has " + csv.rowCount() + " rows");
         }
-        int nTrain = spec.intParam("n_train");
         double[] trainX = csv.select(split, 0, nTrain, 0, FEATURES);
         double[] testX = csv.select(split, nTrain, split.length, 0, FEATURES);
         int[] trainY = new int[nTrain];
@@ -80,11 +80,11 @@ public record IrisData(double[] trainX, int[] trainY, double[] testX, int[] test
 
     /** The manifest's hp.* of the protocol's plain SGD, for rows whose code fixes them (no framework object). */
     static void reportPlainSgd(org.equibench.impl.core.JavaRun run) {
-        RunSpec spec = run.spec();
-        run.hyperparameter("epochs", spec.intParam("epochs"));
-        run.hyperparameter("batch_size", spec.intParam("batch_size"));
-        run.hyperparameter("learning_rate", spec.doubleParam("learning_rate"));
-        run.hyperparameter("hidden", spec.intParam("hidden"));
+        IrisMlpTask.Params params = run.params(IrisMlpTask.Params.class);
+        run.hyperparameter("epochs", params.epochs());
+        run.hyperparameter("batch_size", params.batchSize());
+        run.hyperparameter("learning_rate", params.learningRate());
+        run.hyperparameter("hidden", params.hidden());
         run.hyperparameter("momentum", 0.0);
         run.hyperparameter("nesterov", false);
         run.hyperparameter("l2", 0.0);

@@ -4,6 +4,7 @@ import org.equibench.data.NdArray;
 import org.equibench.impl.core.JavaImplementation;
 import org.equibench.impl.core.JavaRun;
 import org.equibench.protocol.RunSpec;
+import org.equibench.task.IrisMlpTask;
 
 /** {@code java/pure}: the iris MLP in plain double[] loops ({@link DenseMlp}), no libraries. */
 public final class PureJavaIrisMlp implements JavaImplementation {
@@ -23,14 +24,15 @@ public final class PureJavaIrisMlp implements JavaImplementation {
         run.framework("plain Java (double[] loops)", System.getProperty("java.version"));
         IrisData.reportPlainSgd(run);
         run.manifest("threads.compute", 1); // plain loops on the calling thread, no pool
+        IrisMlpTask.Params params = run.params(IrisMlpTask.Params.class);
         IrisData[] loaded = new IrisData[1];
-        run.phase("load", 1, () -> loaded[0] = IrisData.load(spec));
-        IrisData data = loaded[0] != null ? loaded[0] : IrisData.load(spec);
+        run.phase("load", 1, () -> loaded[0] = IrisData.load(spec, params.nTrain()));
+        IrisData data = loaded[0];
 
-        int hidden = spec.intParam("hidden");
-        int epochs = spec.intParam("epochs");
-        int batch = spec.intParam("batch_size");
-        double lr = spec.doubleParam("learning_rate");
+        int hidden = params.hidden();
+        int epochs = params.epochs();
+        int batch = params.batchSize();
+        double lr = params.learningRate();
         DenseMlp mlp = new DenseMlp(IrisData.FEATURES, hidden, IrisData.CLASSES, batch);
         double[] lossCurve = new double[epochs];
         Runnable train = () -> {
@@ -38,9 +40,6 @@ public final class PureJavaIrisMlp implements JavaImplementation {
             mlp.train(data.trainX(), data.trainY(), data.trainRows(), epochs, batch, lr, lossCurve);
         };
         run.phase("train", 1, train::run);
-        if (!run.wants("train")) {
-            train.run();
-        }
 
         int[] testPred = new int[data.testRows()];
         run.phase("infer_single", data.testRows(), () -> {
@@ -50,7 +49,6 @@ public final class PureJavaIrisMlp implements JavaImplementation {
         });
         double[] proba = new double[data.testRows() * IrisData.CLASSES];
         run.phase("infer_batch", 1, () -> mlp.predictBatch(data.testX(), data.testRows(), proba, testPred));
-        mlp.predictBatch(data.testX(), data.testRows(), proba, testPred);
         int[] trainPred = new int[data.trainRows()];
         for (int i = 0; i < trainPred.length; i++) {
             trainPred[i] = mlp.predictOne(data.trainX(), i);

@@ -87,7 +87,7 @@ class TribuoRowsTest {
         RunSpec spec = spec("linreg-california", List.of("load"),
                 Map.of("data", file(data, "csv"), "split", file(split, "npy")), params, List.of());
 
-        SplitTable t = SplitTable.load(spec, header, SplitTable.REGRESSION);
+        SplitTable t = SplitTable.load(spec, 3, 2, header, SplitTable.REGRESSION);
 
         assertThat(t.trainRows()).isEqualTo(3);
         assertThat(t.trainY()).containsExactly(38, 8, 48);
@@ -95,11 +95,11 @@ class TribuoRowsTest {
         assertThat(t.testY()).containsExactly(18, 28);
 
         Npy.write(split, NdArray.labels(new long[] {3, 0, 4, 1, 1}));
-        assertThatThrownBy(() -> SplitTable.load(spec, header, SplitTable.REGRESSION))
+        assertThatThrownBy(() -> SplitTable.load(spec, 3, 2, header, SplitTable.REGRESSION))
                 .hasMessage("split.npy: not a permutation of 0..4");
         Npy.write(split, NdArray.labels(new long[] {3, 0, 4, 1, 2}));
         Files.writeString(data, csv.toString().replace(",21,", ",21x,"));
-        assertThatThrownBy(() -> SplitTable.load(spec, header, SplitTable.REGRESSION))
+        assertThatThrownBy(() -> SplitTable.load(spec, 3, 2, header, SplitTable.REGRESSION))
                 .hasMessage("california_housing.csv line 4: column 2 (HouseAge) is not a number: '21x'");
     }
 
