@@ -1,4 +1,5 @@
-"""Input readers shared by all tasks: numeric CSV files and .npy arrays, checked on the way in.
+"""Input files: the readers shared by all tasks (numeric CSV, .npy arrays, checked on the way in), .npy headers
+read without the data, and file hashes.
 
 Every error names the file and, for CSV, the physical line (the header is line 1) and the column
 (counted from 1), so a broken input is found from the harness report alone.
@@ -7,6 +8,8 @@ Every error names the file and, for CSV, the physical line (the header is line 1
 from __future__ import annotations
 
 import csv
+import functools
+import hashlib
 import math
 from collections.abc import Collection, Sequence
 from pathlib import Path
@@ -95,10 +98,7 @@ def read_npy(path: Path, dtype: str, shape: tuple[int | None, ...]) -> np.ndarra
     _files_read.add(path)
     if not isinstance(array, np.ndarray):
         raise RunnerError(f"{path.name}: expected a single .npy array, found an .npz archive")
-    shape_matches = array.ndim == len(shape) and all(want in (None, got) for want, got in zip(shape, array.shape))
-    if array.dtype != np.dtype(dtype) or not shape_matches:
-        raise RunnerError(f"{path.name}: expected {dtype} of shape {str(shape).replace('None', '?')}, "
-                          f"found {array.dtype.str} of shape {array.shape}")
+    check_array_type(path, dtype, shape, array.dtype, array.shape)
     if array.dtype.kind == "f" and not np.isfinite(array).all():
         raise RunnerError(f"{path.name}: contains NaN or infinite values")
     return array
@@ -110,3 +110,56 @@ def read_split(path: Path, n_rows: int) -> np.ndarray:
     if not np.array_equal(np.sort(split), np.arange(n_rows)):
         raise RunnerError(f"{path.name}: not a permutation of 0..{n_rows - 1}")
     return split
+
+
+def read_npy_header(path: Path) -> tuple[np.dtype, tuple[int, ...]]:
+    """The dtype and shape a .npy file declares, read from its header alone (the data is not loaded).
+
+    Not counted among the files read: looking at a header vouches for no contents in the manifest.
+    """
+    readers = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
+    try:
+        with path.open("rb") as f:
+            version = np.lib.format.read_magic(f)
+            if version not in readers:
+                raise ValueError(f"format version {version[0]}.{version[1]} is not supported")
+            shape, _, dtype = readers[version](f)
+    except FileNotFoundError:
+        raise RunnerError(f"npy file not found: {path}") from None
+    except (OSError, ValueError, EOFError) as e:
+        raise RunnerError(f"{path.name}: not a readable .npy file: {e}") from None
+    return dtype, shape
+
+
+def check_array_type(path: Path, dtype: str | None, shape: tuple[int | None, ...] | None, found_dtype: np.dtype,
+                     found_shape: tuple[int, ...]) -> None:
+    """Fails, naming the file, unless the array has this dtype and shape; None accepts any dtype, shape or
+    length along one axis, and a message leaves out what was not asked for."""
+    dtype_matches = dtype is None or found_dtype == np.dtype(dtype)
+    shape_matches = shape is None or (len(found_shape) == len(shape) and
+                                      all(want in (None, got) for want, got in zip(shape, found_shape)))
+    if not (dtype_matches and shape_matches):
+        expected = [dtype] if dtype is not None else []
+        if shape is not None:
+            expected.append(f"shape {format_shape(shape)}")
+        raise RunnerError(f"{path.name}: expected {' of '.join(expected)}, found {found_dtype.str} of shape "
+                          f"{format_shape(found_shape)}")
+
+
+def format_shape(shape: tuple[int | None, ...]) -> str:
+    """A shape written as a Python tuple, `?` for a length left open: `(4, 12)`, `(150,)`, `(8, ?)`."""
+    return str(tuple(shape)).replace("None", "?")
+
+
+@functools.lru_cache(maxsize=None)
+def sha256_file(path: Path) -> str:
+    """The file's SHA-256, lowercase hex, read in chunks.
+
+    Cached: the inputs are verified before the phases and reported in the manifest after them, and a run never
+    changes its input files, so one pass over each file serves both.
+    """
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

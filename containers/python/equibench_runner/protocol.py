@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import json
 import os
 from dataclasses import dataclass
@@ -13,10 +11,18 @@ from typing import Any
 import numpy as np
 
 PROTOCOL_VERSION = 1
+# The variables through which a thread count reaches native libraries; the harness sets each to `threads`, and
+# every runner reports the same list back.
+THREAD_ENV = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "VECLIB_MAXIMUM_THREADS",
+              "NUMEXPR_NUM_THREADS", "RAYON_NUM_THREADS")
 
 
 class RunnerError(Exception):
     """A failure reported with its message alone: bad spec, bad input, unsupported request."""
+
+
+# A declared dimension: an exact length, the name of an integer param, or None for any length.
+Dim = int | str | None
 
 
 @dataclass(frozen=True)
@@ -24,6 +30,9 @@ class InputRef:
     path: Path
     sha256: str | None
     kind: str
+    # What an npy input must hold, as NumPy's descr (such as '<f8') and shape; None where the spec declares none.
+    dtype: str | None = None
+    shape: tuple[Dim, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -128,33 +137,33 @@ def _input_ref(role: str, ref: Any) -> InputRef:
     sha256 = ref.get("sha256")
     if sha256 is not None and not isinstance(sha256, str):
         raise RunnerError(f"{where}: 'sha256' must be a string, got {json.dumps(sha256)}")
-    return InputRef(path=path, sha256=sha256, kind=_field(ref, "kind", str, where))
+    kind = _field(ref, "kind", str, where)
+    dtype = _declared_dtype(role, ref["dtype"]) if ref.get("dtype") is not None else None
+    shape = _declared_shape(role, ref["shape"]) if ref.get("shape") is not None else None
+    if (dtype is not None or shape is not None) and kind != "npy":
+        raise RunnerError(f"spec: inputs.{role} declares a dtype or shape, but only npy inputs have them")
+    return InputRef(path=path, sha256=sha256, kind=kind, dtype=dtype, shape=shape)
 
 
-def verify_inputs(spec: Spec) -> None:
-    """Checks every input exists and matches its sha256, so a stale or swapped file fails before any timing."""
-    for role, ref in spec.inputs.items():
-        if not ref.path.is_file():
-            raise RunnerError(f"input '{role}': file not found: {ref.path}")
-        if ref.sha256 is None:
-            continue
-        digest = sha256_file(ref.path)
-        if digest != ref.sha256.lower():
-            raise RunnerError(f"input '{role}' ({ref.path}): sha256 is {digest}, the spec expects {ref.sha256}")
+def _declared_dtype(role: str, value: Any) -> str:
+    """The descr exactly as NumPy writes it in a .npy header, so that the expected and found types read alike."""
+    try:
+        valid = isinstance(value, str) and np.dtype(value).str == value
+    except (TypeError, ValueError):  # not a type NumPy knows
+        valid = False
+    if not valid:
+        raise RunnerError(f"spec: inputs.{role}.dtype must be a NumPy descr such as '<f8', got {json.dumps(value)}")
+    return value
 
 
-@functools.lru_cache(maxsize=None)
-def sha256_file(path: Path) -> str:
-    """The file's SHA-256, lowercase hex, read in chunks.
+def _declared_shape(role: str, value: Any) -> tuple[Dim, ...]:
+    def is_dim(dim: Any) -> bool:
+        return dim is None or isinstance(dim, str) or (type(dim) is int and dim >= 0)
 
-    Cached: the inputs are verified before the phases and reported in the manifest after them, and a run never
-    changes its input files, so one pass over each file serves both.
-    """
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+    if not isinstance(value, list) or not all(is_dim(dim) for dim in value):
+        raise RunnerError(f"spec: inputs.{role}.shape must be a list of lengths, param names and nulls, "
+                          f"got {json.dumps(value)}")
+    return tuple(value)
 
 
 def write_outputs(out_dir: Path, arrays: dict[str, np.ndarray]) -> dict[str, str]:

@@ -12,15 +12,12 @@ from typing import Any
 import numpy as np
 import threadpoolctl
 
-from .data import files_read
-from .protocol import Spec, sha256_file
-from .tasks import Task
+from .data import files_read, sha256_file
+from .protocol import THREAD_ENV, Spec
+from .tasks.base import Task
 
 # Distribution names, as pinned in requirements.txt.
 LIBRARIES = ("numpy", "scipy", "scikit-learn", "threadpoolctl", "joblib")
-THREAD_ENV = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
-# The environment the fairness manifest reports, the same list in every runner.
-MANIFEST_THREAD_ENV = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "RAYON_NUM_THREADS")
 # Import name of each framework distribution whose module differs from it.
 IMPORT_NAMES = {"scikit-learn": "sklearn"}
 
@@ -55,7 +52,7 @@ def manifest(spec: Spec, task: Task) -> dict[str, str | int | float | bool]:
         "blas": blas_description(),
         "dtype": dtype_name(task.compute_dtype()),
         "threads.compute": compute_threads(),
-        **{f"threads.env.{name}": os.environ.get(name, "unset") for name in MANIFEST_THREAD_ENV},
+        **{f"threads.env.{name}": value for name, value in thread_env().items()},
         # Hashed here, after the phases and outside any timing, from the files the task's readers opened;
         # a role the task never read is left out rather than vouched for.
         **{f"input.{role}.sha256": sha256_file(ref.path) for role, ref in spec.inputs.items() if ref.path in read},
@@ -101,8 +98,14 @@ def _module_version(framework: str) -> str | None:
     return getattr(module, "__version__", None) if module is not None else _version(framework)
 
 
+def thread_env() -> dict[str, str]:
+    """Each thread variable as this process sees it, `unset` where it is absent."""
+    return {name: os.environ.get(name, "unset") for name in THREAD_ENV}
+
+
 def threads(requested: int) -> dict[str, Any]:
-    """The requested count, the environment the harness set, and each native thread pool's own count."""
+    """The requested count, the count read back (as the manifest's threads.compute), the environment the harness
+    set, and each native thread pool's own count."""
     pools = [
         {
             **{key: info.get(key) for key in ("user_api", "internal_api", "version", "num_threads")},
@@ -112,7 +115,7 @@ def threads(requested: int) -> dict[str, Any]:
         }
         for info in threadpoolctl.threadpool_info()
     ]
-    return {"requested": requested, **{name: os.environ.get(name) for name in THREAD_ENV}, "threadpools": pools}
+    return {"requested": requested, "compute": compute_threads(), **thread_env(), "threadpools": pools}
 
 
 def blas() -> dict[str, Any]:

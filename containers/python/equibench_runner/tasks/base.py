@@ -1,8 +1,9 @@
-"""What the runner needs from a task implementation."""
+"""The task API: what the runner core needs from a task implementation, and all a task needs to know of the core."""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,15 +27,22 @@ class Task(ABC):
     a phase again recomputes the same thing, which is what warmup and repetitions rely on.
     """
 
+    # What the core checks the spec against before constructing the task: phases in the order they run, the
+    # outputs it can write, the input roles it reads (and those the spec may list although it does not read
+    # them), the compute precisions and the devices it supports.
     phases: tuple[str, ...]
     output_names: tuple[str, ...]
+    inputs: tuple[str, ...]
+    unread_inputs: tuple[str, ...] = ()
+    dtypes: tuple[str, ...] = ("f64",)
+    devices: tuple[str, ...] = ("cpu",)
     # Distribution name of the library doing the work, reported as the runtime's framework.
     framework: str
 
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
 
-    def phase(self, name: str):
+    def phase(self, name: str) -> Callable[[], None]:
         return getattr(self, name)
 
     def ops_per_sample(self, phase: str) -> int:

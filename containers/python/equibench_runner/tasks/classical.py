@@ -56,21 +56,11 @@ class SklearnTask(Task):
     """A task computed by one scikit-learn estimator, built by make_model and kept as `model`."""
 
     framework = "scikit-learn"
-    # Input roles, and the dataclass the params are read into.
-    inputs: tuple[str, ...]
+    # The dataclass the params are read into.
     params_type: type
 
     def __init__(self, spec: Spec) -> None:
         super().__init__(spec)
-        if spec.dtype != "f64":
-            raise RunnerError(f"{spec.task} computes in f64 only; the spec asks for {spec.dtype}")
-        if spec.device != "cpu":
-            raise RunnerError(f"{spec.impl} runs on cpu only; the spec asks for {spec.device}")
-        missing = [role for role in self.inputs if role not in spec.inputs]
-        unknown = [role for role in spec.inputs if role not in self.inputs]
-        if missing or unknown:
-            raise RunnerError(f"spec: {spec.task} takes the inputs {', '.join(self.inputs)}; "
-                              f"missing: {', '.join(missing) or 'none'}, unknown: {', '.join(unknown) or 'none'}")
         self.params = read_params(spec, self.params_type)
         # Built here, so its scikit-learn module is imported here: the runner's threadpool_limits only reaches
         # native libraries loaded when it starts, and a top-level import would put scikit-learn in the RSS of

@@ -105,9 +105,7 @@ class IrisMlp(Task):
 
     phases = ("load", "train", "infer_single", "infer_batch")
     output_names = ("W1", "b1", "W2", "b2", "loss_curve", "train_x", "train_pred", "test_pred", "test_proba")
-    # Input roles the implementation reads, and those the spec may list although it does not read them.
-    inputs: tuple[str, ...] = INPUTS
-    unread_inputs: tuple[str, ...] = ()
+    inputs = INPUTS
 
     # Set by the phases.
     data: Dataset
@@ -118,16 +116,6 @@ class IrisMlp(Task):
 
     def __init__(self, spec: Spec) -> None:
         super().__init__(spec)
-        if spec.dtype != "f64":
-            raise RunnerError(f"iris-mlp computes in f64 only; the spec asks for {spec.dtype}")
-        if spec.device != "cpu":
-            raise RunnerError(f"{spec.impl} runs on cpu only; the spec asks for {spec.device}")
-        missing = [role for role in self.inputs if role not in spec.inputs]
-        unknown = [role for role in spec.inputs if role not in self.inputs + self.unread_inputs]
-        if missing or unknown:
-            who = "iris-mlp" if self.inputs == INPUTS else f"iris-mlp {spec.impl}"
-            raise RunnerError(f"spec: {who} takes the inputs {', '.join(self.inputs)}; "
-                              f"missing: {', '.join(missing) or 'none'}, unknown: {', '.join(unknown) or 'none'}")
         self.params = Params.from_spec(spec)
 
     def load(self) -> None:
