@@ -1,22 +1,14 @@
 package org.equibench.impl;
 
-import org.equibench.impl.core.JavaImplementation;
 import java.util.List;
 import java.util.Optional;
-import org.equibench.impl.classical.TribuoKmeansBlobs;
-import org.equibench.impl.classical.TribuoLinregCalifornia;
-import org.equibench.impl.classical.TribuoSvmDigits;
-import org.equibench.impl.irismlp.DjlIrisMlp;
-import org.equibench.impl.irismlp.PureJavaIrisMlp;
+import org.equibench.data.PackageScan;
+import org.equibench.impl.core.JavaImplementation;
 
-/** Every Java implementation the forked JVM can run. Add a new one here. */
+/** Every Java implementation the forked JVM can run: each public {@link JavaImplementation} class under this package. */
 public final class JavaImplementations {
-    private static final List<JavaImplementation> ALL = List.of(
-            new PureJavaIrisMlp(),
-            new DjlIrisMlp(),
-            new TribuoLinregCalifornia(),
-            new TribuoSvmDigits(),
-            new TribuoKmeansBlobs());
+    private static final List<JavaImplementation> ALL =
+            PackageScan.instances(JavaImplementations.class.getPackageName(), JavaImplementation.class);
 
     private JavaImplementations() {
     }

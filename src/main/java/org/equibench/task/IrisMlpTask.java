@@ -45,6 +45,11 @@ public final class IrisMlpTask implements Task {
     }
 
     @Override
+    public int order() {
+        return 10;
+    }
+
+    @Override
     public String title() {
         return "4-8-3 MLP on Iris, 1000 epochs of plain SGD (f64)";
     }

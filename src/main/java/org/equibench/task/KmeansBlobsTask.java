@@ -39,6 +39,11 @@ public final class KmeansBlobsTask extends ClassicalTask {
     }
 
     @Override
+    public int order() {
+        return 40;
+    }
+
+    @Override
     public String title() {
         return "Lloyd's k-means, k = 8, on Gaussian blobs (CI 10,000 × 2; full 200,000 × 8)";
     }

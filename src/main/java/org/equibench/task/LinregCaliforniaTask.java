@@ -21,6 +21,11 @@ public final class LinregCaliforniaTask extends ClassicalTask {
     }
 
     @Override
+    public int order() {
+        return 20;
+    }
+
+    @Override
     public String title() {
         return "ordinary least squares with intercept on California Housing (20,640 × 8, f64)";
     }

@@ -26,6 +26,11 @@ public final class SvmDigitsTask extends ClassicalTask {
     }
 
     @Override
+    public int order() {
+        return 30;
+    }
+
+    @Override
     public String title() {
         return "linear SVM (C = 1, tol 1e-3) on Digits (1,797 × 64, 10 classes)";
     }

@@ -19,6 +19,9 @@ public interface Task {
 
     String title();
 
+    /** Where the task comes in reports and runs: the seed benchmark first, then the seed plan's order. */
+    int order();
+
     /** What the data is, said honestly: real and where from, or a generated stand-in. */
     String dataset();
 

@@ -1,11 +1,15 @@
 package org.equibench.task;
 
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import org.equibench.data.PackageScan;
 
-/** Every task the harness knows. Add a new task here (and a test class and runner modules). */
+/** Every task the harness knows: each public {@link Task} class in this package, found by being here. */
 public final class Tasks {
-    private static final List<Task> ALL = List.of(new IrisMlpTask(), new LinregCaliforniaTask(), new SvmDigitsTask(),
-            new KmeansBlobsTask());
+    private static final List<Task> ALL = PackageScan.instances(Tasks.class.getPackageName(), Task.class).stream()
+            .sorted(Comparator.comparing(Task::order).thenComparing(Task::id))
+            .toList();
 
     private Tasks() {
     }
@@ -14,7 +18,7 @@ public final class Tasks {
         return ALL;
     }
 
-    public static java.util.Optional<Task> byId(String id) {
+    public static Optional<Task> byId(String id) {
         return ALL.stream().filter(t -> t.id().equals(id)).findFirst();
     }
 }

@@ -49,6 +49,7 @@ class MatrixResilienceTest {
         @Override public String id() { return iris.id(); }
         @Override public String family() { return iris.family(); }
         @Override public String title() { return iris.title(); }
+        @Override public int order() { return iris.order(); }
         @Override public String dataset() { return iris.dataset(); }
         @Override public String referenceImpl() { return iris.referenceImpl(); }
         @Override public String baselineImpl() { return iris.baselineImpl(); }

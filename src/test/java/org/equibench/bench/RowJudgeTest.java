@@ -34,6 +34,7 @@ class RowJudgeTest {
         @Override public String id() { return "demo"; }
         @Override public String family() { return "demo"; }
         @Override public String title() { return "demo"; }
+        @Override public int order() { return 0; }
         @Override public String dataset() { return "generated"; }
         @Override public List<Implementation> implementations() { return List.of(Implementation.of("x/a", "a", "f64")); }
         @Override public String referenceImpl() { return "x/ref"; }
