@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -38,6 +38,8 @@ class Task(ABC):
     devices: tuple[str, ...] = ("cpu",)
     # Distribution name of the library doing the work, reported as the runtime's framework.
     framework: str
+    # The (task, impl) pair a concrete class computes; the registry finds every class that sets it.
+    implements: ClassVar[tuple[str, str] | None] = None
 
     def __init__(self, spec: Spec) -> None:
         self.spec = spec

@@ -212,6 +212,7 @@ def train_sgd(x: np.ndarray, y: np.ndarray, initial: Weights, params: Params) ->
 
 class NumpyIrisMlp(IrisMlp):
     framework = "numpy"
+    implements = ("iris-mlp", "python/numpy")
 
     weights: Weights
     loss_curve: np.ndarray
@@ -363,6 +364,7 @@ def early_stopping(p: dict[str, Any]) -> str:
 
 class SklearnIrisMlp(IrisMlp):
     framework = "scikit-learn"
+    implements = ("iris-mlp", "python/sklearn")
 
     def __init__(self, spec: Spec) -> None:
         super().__init__(spec)
@@ -410,6 +412,8 @@ class SklearnSeedConfigIrisMlp(SklearnIrisMlp):
     not hashed in the manifest). Its loss_curve has one entry per epoch it ran: fewer than `epochs` when the
     tol-based stop ends training; each entry includes scikit-learn's L2 term (alpha/2 · Σw² / batch rows).
     """
+
+    implements = ("iris-mlp", "python/sklearn-seed-config")
 
     inputs = ("data", "split")
     unread_inputs = WEIGHT_INPUTS

@@ -26,6 +26,8 @@ class Params:
 class SklearnKmeansBlobs(SklearnTask):
     """scikit-learn's KMeans, one Lloyd run from the given centroids."""
 
+    implements = ("kmeans-blobs", "python/sklearn")
+
     phases = ("load", "fit", "predict_batch")
     output_names = ("centroids", "labels")
     inputs = ("data", "init")

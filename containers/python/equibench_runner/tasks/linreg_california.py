@@ -22,6 +22,8 @@ class Params(SplitParams):
 class SklearnLinregCalifornia(SupervisedTask):
     """scikit-learn's LinearRegression with its defaults (a least-squares solve through scipy.linalg.lstsq)."""
 
+    implements = ("linreg-california", "python/sklearn")
+
     output_names = ("coef", "intercept", "test_pred")
     columns = COLUMNS
     params_type = Params

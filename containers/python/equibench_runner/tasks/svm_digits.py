@@ -31,6 +31,8 @@ class Params(SplitParams):
 class SklearnSvmDigits(SupervisedTask):
     """scikit-learn's SVC: libsvm's SMO solver, one binary machine per pair of classes (one-vs-one)."""
 
+    implements = ("svm-digits", "python/sklearn")
+
     output_names = ("test_pred",)
     columns = COLUMNS
     classes = range(N_CLASSES)
