@@ -3,13 +3,21 @@
 //! `equibench-runner --spec SPEC.json --out OUT_DIR` runs the spec's task and
 //! writes OUT_DIR/result.json plus one .npy per output (containers/PROTOCOL.md).
 //! On failure it writes a `status: "error"` result when it still can, prints
-//! the message to stderr and exits with status 1.
+//! the message to stderr and exits with status 1. `equibench-runner --list`
+//! prints the (task, implementation) pairs it implements.
 
 mod data;
 mod measure;
 mod protocol;
+mod registry;
+mod runner;
 mod runtime;
+mod task;
 mod tasks;
+mod threads;
+
+#[cfg(test)]
+mod alloc_counter;
 
 use std::ffi::OsString;
 use std::fs;
@@ -20,9 +28,16 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use serde::Serialize;
 
-use protocol::{ErrorResult, Ordered, PROTOCOL_VERSION, RunResult, Spec};
+use protocol::{ErrorResult, PROTOCOL_VERSION, Spec};
 
-const USAGE: &str = "usage: equibench-runner --spec SPEC.json --out OUT_DIR";
+const USAGE: &str = "usage: equibench-runner --spec SPEC.json --out OUT_DIR\n       equibench-runner --list";
+
+/// What the command line asks for.
+enum Command {
+    Run(Args),
+    List,
+    Help,
+}
 
 struct Args {
     spec: PathBuf,
@@ -38,8 +53,12 @@ struct Identity {
 
 fn main() -> ExitCode {
     let args = match parse_args(std::env::args_os().skip(1)) {
-        Ok(Some(args)) => args,
-        Ok(None) => {
+        Ok(Command::Run(args)) => args,
+        Ok(Command::List) => {
+            print!("{}", registry::list());
+            return ExitCode::SUCCESS;
+        }
+        Ok(Command::Help) => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
         }
@@ -81,8 +100,7 @@ fn main() -> ExitCode {
     ExitCode::FAILURE
 }
 
-/// `Ok(None)` means help was requested.
-fn parse_args(mut args: impl Iterator<Item = OsString>) -> Result<Option<Args>> {
+fn parse_args(mut args: impl Iterator<Item = OsString>) -> Result<Command> {
     let (mut spec, mut out) = (None, None);
     while let Some(arg) = args.next() {
         let arg_str = arg.to_string_lossy();
@@ -93,7 +111,8 @@ fn parse_args(mut args: impl Iterator<Item = OsString>) -> Result<Option<Args>> 
         let slot = match flag.as_str() {
             "--spec" => &mut spec,
             "--out" => &mut out,
-            "-h" | "--help" => return Ok(None),
+            "--list" if inline.is_none() => return Ok(Command::List),
+            "-h" | "--help" => return Ok(Command::Help),
             _ => bail!("unknown argument '{arg_str}'"),
         };
         let value = match inline {
@@ -102,7 +121,7 @@ fn parse_args(mut args: impl Iterator<Item = OsString>) -> Result<Option<Args>> 
         };
         *slot = Some(value);
     }
-    Ok(Some(Args { spec: spec.context("missing --spec")?, out: out.context("missing --out")? }))
+    Ok(Command::Run(Args { spec: spec.context("missing --spec")?, out: out.context("missing --out")? }))
 }
 
 fn run(args: &Args, identity: &mut Identity) -> Result<()> {
@@ -120,30 +139,8 @@ fn run(args: &Args, identity: &mut Identity) -> Result<()> {
         .with_context(|| format!("cannot read spec {}", args.spec.display()))?;
     (identity.task, identity.implementation) = protocol::spec_identity(&text);
     let spec = Spec::from_json(&text, &args.spec)?;
-    let task = tasks::lookup(&spec.task, &spec.implementation)?;
-
-    let report = task(&spec)?;
-
-    let mut outputs = Ordered::default();
-    for (name, array) in &report.outputs {
-        let file = format!("{name}.npy");
-        array.write(&out.join(&file))?;
-        outputs.push(name.clone(), file);
-    }
-    let runtime = runtime::manifest(&spec, &report)?;
-    let (phases, timeline) = report.phases.into_parts();
-    let result = RunResult {
-        protocol: PROTOCOL_VERSION,
-        task: spec.task.clone(),
-        implementation: spec.implementation.clone(),
-        status: "ok",
-        runtime,
-        metrics: report.metrics,
-        phases,
-        outputs,
-        notes: report.notes,
-        timeline,
-    };
+    let create = registry::lookup(&spec.task, &spec.implementation)?;
+    let result = runner::run(&spec, out, create)?;
     write_result(out, &result)
 }
 
@@ -157,62 +154,23 @@ fn write_result(out: &Path, result: &impl Serialize) -> Result<()> {
     fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))
 }
 
-/// Counts heap allocations per thread, so tests can assert that hot loops do not allocate.
-#[cfg(test)]
-mod alloc_counter {
-    use std::alloc::{GlobalAlloc, Layout, System};
-    use std::cell::Cell;
-
-    thread_local! {
-        static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
-    }
-
-    struct Counting;
-
-    fn count() {
-        ALLOCATIONS.with(|n| n.set(n.get() + 1));
-    }
-
-    unsafe impl GlobalAlloc for Counting {
-        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-            count();
-            unsafe { System.alloc(layout) }
-        }
-        unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-            count();
-            unsafe { System.alloc_zeroed(layout) }
-        }
-        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-            count();
-            unsafe { System.realloc(ptr, layout, new_size) }
-        }
-        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-            unsafe { System.dealloc(ptr, layout) }
-        }
-    }
-
-    #[global_allocator]
-    static GLOBAL: Counting = Counting;
-
-    /// Allocations made by the current thread so far.
-    pub fn allocations() -> u64 {
-        ALLOCATIONS.with(Cell::get)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn parse(args: &[&str]) -> Result<Option<Args>> {
+    fn parse(args: &[&str]) -> Result<Command> {
         parse_args(args.iter().map(OsString::from))
     }
 
     #[test]
     fn parses_arguments() {
-        let args = parse(&["--spec", "s.json", "--out=o"]).unwrap().unwrap();
+        let Command::Run(args) = parse(&["--spec", "s.json", "--out=o"]).unwrap() else {
+            panic!("not a run")
+        };
         assert_eq!((args.spec, args.out), (PathBuf::from("s.json"), PathBuf::from("o")));
-        assert!(parse(&["--help"]).unwrap().is_none());
+        assert!(matches!(parse(&["--help"]).unwrap(), Command::Help));
+        assert!(matches!(parse(&["--list"]).unwrap(), Command::List));
+        assert_eq!(parse(&["--list=x"]).err().unwrap().to_string(), "unknown argument '--list=x'");
         assert_eq!(parse(&["--spec", "s.json"]).err().unwrap().to_string(), "missing --out");
         assert_eq!(parse(&["--spec"]).err().unwrap().to_string(), "--spec needs a value");
         assert_eq!(parse(&["--bogus"]).err().unwrap().to_string(), "unknown argument '--bogus'");

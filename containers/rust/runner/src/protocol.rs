@@ -1,9 +1,11 @@
 //! The runner protocol (containers/PROTOCOL.md): spec.json in, result.json out.
 
-use std::collections::BTreeMap;
+use std::fmt;
+use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{Map, Value};
 
@@ -26,7 +28,8 @@ pub struct Spec {
     pub warmup_min_ms: u64,
     pub repetitions: u32,
     pub phases: Vec<String>,
-    pub inputs: BTreeMap<String, InputRef>,
+    /// In the spec's order, which is the order they are validated in.
+    pub inputs: Ordered<InputRef>,
     #[serde(default)]
     pub params: Map<String, Value>,
     #[serde(default)]
@@ -38,6 +41,20 @@ pub struct Spec {
 pub struct InputRef {
     pub path: PathBuf,
     pub kind: String,
+    /// The NumPy descr an `npy` input must have (`<f8`), checked before the first phase.
+    #[serde(default)]
+    pub dtype: Option<String>,
+    /// The shape an `npy` input must have; `None` in the list accepts any length.
+    #[serde(default)]
+    pub shape: Option<Vec<Option<Dim>>>,
+}
+
+/// A declared dimension of an `npy` input: a length, or the name of an integer parameter.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Dim {
+    Len(usize),
+    Param(String),
 }
 
 impl Spec {
@@ -122,9 +139,8 @@ impl Spec {
 
     /// Checks that the inputs are exactly `roles`, none missing and none unknown.
     pub fn check_input_roles(&self, roles: &[&str]) -> Result<()> {
-        let missing: Vec<&str> = roles.iter().copied().filter(|r| !self.inputs.contains_key(*r)).collect();
-        let unknown: Vec<&str> =
-            self.inputs.keys().map(String::as_str).filter(|r| !roles.contains(r)).collect();
+        let missing: Vec<&str> = roles.iter().copied().filter(|r| self.inputs.get(r).is_none()).collect();
+        let unknown: Vec<&str> = self.inputs.keys().filter(|r| !roles.contains(r)).collect();
         if !missing.is_empty() || !unknown.is_empty() {
             let list = |names: &[&str]| if names.is_empty() { "none".to_string() } else { names.join(", ") };
             bail!(
@@ -160,6 +176,43 @@ impl<T> Default for Ordered<T> {
 impl<T> Ordered<T> {
     pub fn push(&mut self, name: impl Into<String>, value: T) {
         self.0.push((name.into(), value));
+    }
+
+    /// The value named `name` (a linear search: these objects have a handful of entries).
+    pub fn get(&self, name: &str) -> Option<&T> {
+        self.0.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(n, _)| n.as_str())
+    }
+}
+
+/// Reads a JSON object keeping its order; a name given twice is an error.
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Ordered<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct OrderedVisitor<T>(PhantomData<T>);
+
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for OrderedVisitor<T> {
+            type Value = Ordered<T>;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Ordered<T>, A::Error> {
+                let mut entries: Vec<(String, T)> = Vec::new();
+                while let Some((name, value)) = map.next_entry::<String, T>()? {
+                    if entries.iter().any(|(n, _)| *n == name) {
+                        return Err(de::Error::custom(format!("'{name}' is given twice")));
+                    }
+                    entries.push((name, value));
+                }
+                Ok(Ordered(entries))
+            }
+        }
+
+        deserializer.deserialize_map(OrderedVisitor(PhantomData))
     }
 }
 
@@ -227,12 +280,13 @@ pub struct Threads {
     pub requested: u32,
     /// Threads the implementation actually computes with.
     pub used: u32,
-    /// Thread-count environment variables as the process saw them.
+    /// Each thread variable as the process saw it (`"unset"` if absent).
     #[serde(flatten)]
-    pub env: BTreeMap<String, String>,
-    /// Thread settings read back from the libraries themselves (e.g. rayon's pool size).
-    #[serde(flatten)]
-    pub read_back: Map<String, Value>,
+    pub env: Ordered<String>,
+    /// Where the computation runs: rayon's global pool, or the calling thread.
+    pub thread_pool: String,
+    /// The size of rayon's global pool, read back.
+    pub rayon_current_num_threads: usize,
 }
 
 /// How the binary was compiled (captured by build.rs).
@@ -271,4 +325,66 @@ pub struct ErrorResult<'a> {
     pub implementation: Option<&'a str>,
     pub status: &'static str,
     pub error: &'a str,
+}
+
+/// A valid spec (task `t`, impl `i`, one repetition, nothing else) with the
+/// top-level fields of `fields` set, for tests.
+#[cfg(test)]
+pub fn test_spec(fields: Value) -> Result<Spec> {
+    let mut json = serde_json::json!({
+        "protocol": 1, "task": "t", "impl": "i", "device": "cpu", "dtype": "f64", "threads": 1,
+        "warmup": 0, "repetitions": 1, "phases": [], "inputs": {}, "params": {}, "outputs": []
+    });
+    for (name, value) in fields.as_object().expect("an object of spec fields") {
+        json[name] = value.clone();
+    }
+    Spec::from_json(&json.to_string(), Path::new("spec.json"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(inputs: Value) -> Result<Spec> {
+        test_spec(serde_json::json!({ "inputs": inputs }))
+    }
+
+    #[test]
+    fn inputs_keep_the_spec_order_and_their_declarations() {
+        // Raw text: `json!` would sort the keys.
+        let text = r#"{"protocol": 1, "task": "t", "impl": "i", "device": "cpu", "dtype": "f64", "threads": 1,
+            "warmup": 0, "repetitions": 1, "phases": [], "inputs": {
+                "split": { "path": "/s.npy", "kind": "npy", "dtype": "<i8", "shape": [150] },
+                "data": { "path": "/d.csv", "kind": "csv" },
+                "W1": { "path": "/w.npy", "kind": "npy", "dtype": "<f8", "shape": [4, "hidden", null] }
+            }}"#;
+        let spec = Spec::from_json(text, Path::new("spec.json")).unwrap();
+        assert_eq!(spec.inputs.keys().collect::<Vec<_>>(), ["split", "data", "W1"]);
+        let w1 = spec.inputs.get("W1").unwrap();
+        assert_eq!(w1.dtype.as_deref(), Some("<f8"));
+        let shape = w1.shape.as_ref().unwrap();
+        assert!(
+            matches!(shape[..], [Some(Dim::Len(4)), Some(Dim::Param(ref name)), None] if name == "hidden")
+        );
+        assert!(spec.inputs.get("data").unwrap().shape.is_none());
+        assert_eq!(spec.input("data", "csv").unwrap(), Path::new("/d.csv"));
+        assert_eq!(
+            spec.input("data", "npy").unwrap_err().to_string(),
+            "spec inputs.data: kind is 'csv', expected 'npy'"
+        );
+    }
+
+    #[test]
+    fn malformed_inputs_are_rejected() {
+        let text = r#"{"protocol": 1, "task": "t", "impl": "i", "device": "cpu", "dtype": "f64", "threads": 1,
+            "warmup": 0, "repetitions": 1, "phases": [],
+            "inputs": {"a": {"path": "/a", "kind": "npy"}, "a": {"path": "/b", "kind": "npy"}}}"#;
+        let err = format!("{:#}", Spec::from_json(text, Path::new("spec.json")).unwrap_err());
+        assert!(err.contains("'a' is given twice"), "{err}");
+        let err = format!(
+            "{:#}",
+            spec(serde_json::json!({ "a": { "path": "/a", "kind": "npy", "shape": [-1] } })).unwrap_err()
+        );
+        assert!(err.starts_with("malformed spec spec.json"), "{err}");
+    }
 }

@@ -24,11 +24,13 @@ use smartcore::linear::linear_regression::{
 
 use crate::data::OutputArray;
 use crate::protocol::Spec;
-use crate::runtime::element_type;
-use crate::tasks::TaskReport;
-use crate::tasks::classical::{
-    self, Loaded, ModelFacts, Rows, SmartcoreRows, SplitParams, SupervisedRow, SupervisedRun,
+use crate::task::{Compute, Report, Task};
+use crate::tasks::classical::dense::SmartcoreRows;
+use crate::tasks::classical::supervised::{
+    Loaded, ModelFacts, Rows, Supervised, SupervisedRow, SupervisedTask,
 };
+use crate::tasks::classical::{self, Dataset, SplitParams};
+use crate::tasks::shared::{dense_element_type, element_type};
 
 const COLUMNS: &[&str] = &[
     "MedInc",
@@ -43,7 +45,6 @@ const COLUMNS: &[&str] = &[
 ];
 const INPUTS: &[&str] = &["data", "split"];
 const PARAMS: &[&str] = &["n_train", "single_rows", "fit_intercept"];
-const OUTPUTS: &[&str] = &["coef", "intercept", "test_pred"];
 
 struct Params {
     split: SplitParams,
@@ -52,18 +53,40 @@ struct Params {
 
 impl Params {
     fn from_spec(spec: &Spec) -> Result<Params> {
-        classical::check_spec(spec, INPUTS, PARAMS, OUTPUTS)?;
+        classical::check_spec(spec, INPUTS, PARAMS)?;
         Ok(Params { split: SplitParams::from_spec(spec)?, fit_intercept: spec.param_bool("fit_intercept")? })
     }
 }
 
+/// The task, whatever the library: the California housing table, r2 and rmse.
+struct LinregCalifornia;
+
+impl SupervisedTask for LinregCalifornia {
+    type Target = f64;
+    const OUTPUTS: &'static [&'static str] = &["coef", "intercept", "test_pred"];
+    const NEEDS_TRAIN_PRED: bool = false;
+
+    fn load(&self, spec: &Spec, split: SplitParams) -> Result<Dataset<f64>> {
+        classical::load_regression(spec, COLUMNS, split)
+    }
+
+    fn metrics(
+        &self,
+        data: &Dataset<f64>,
+        test_pred: &Array1<f64>,
+        _train_pred: Option<&Array1<f64>>,
+    ) -> Vec<(&'static str, f64)> {
+        let (r2, rmse) = r2_rmse(test_pred, &data.test_y);
+        vec![("r2", r2), ("rmse", rmse)]
+    }
+}
+
 /// `rust/linfa`.
-pub fn run_linfa(spec: &Spec) -> Result<TaskReport> {
+pub fn rust_linfa(spec: &Spec) -> Result<Box<dyn Task + '_>> {
     let params = Params::from_spec(spec)?;
     let row = LinfaOls { model: linfa_linear::LinearRegression::new().with_intercept(params.fit_intercept) };
-    let mut report = TaskReport::new("linfa-linear", 1);
+    let mut report = Report::new("linfa-linear", Compute::CallingThread { library: "linfa-linear" });
     report.blas = "none (linfa-linalg, pure Rust)";
-    classical::single_threaded(spec, &mut report, "linfa-linear");
     report.hyperparameters = Some(classical::hyperparameters(&[
         ("LinearRegression", format!("{:?}", row.model)),
         (
@@ -72,11 +95,11 @@ pub fn run_linfa(spec: &Spec) -> Result<TaskReport> {
                 .to_string(),
         ),
     ]));
-    finish(spec, &params, &row, report)
+    Ok(Box::new(Supervised::new(spec, LinregCalifornia, params.split, row, report)))
 }
 
 /// `rust/smartcore`.
-pub fn run_smartcore(spec: &Spec) -> Result<TaskReport> {
+pub fn rust_smartcore(spec: &Spec) -> Result<Box<dyn Task + '_>> {
     let params = Params::from_spec(spec)?;
     if !params.fit_intercept {
         bail!(
@@ -84,38 +107,13 @@ pub fn run_smartcore(spec: &Spec) -> Result<TaskReport> {
         );
     }
     let row = SmartcoreOls { parameters: LinearRegressionParameters::default() };
-    let mut report = TaskReport::new("smartcore", 1);
+    let mut report = Report::new("smartcore", Compute::CallingThread { library: "smartcore" });
     report.blas = "none (smartcore's own linear algebra)";
-    classical::single_threaded(spec, &mut report, "smartcore");
     report.hyperparameters = Some(classical::hyperparameters(&[
         ("LinearRegressionParameters", format!("{:?}", row.parameters)),
         ("solver", "smartcore's default: SVD of [X 1] (smartcore's own, pure Rust)".to_string()),
     ]));
-    finish(spec, &params, &row, report)
-}
-
-/// Runs the phases and fills the report: coef, intercept and test predictions, r2 and rmse.
-fn finish<R: SupervisedRow<Target = f64>>(
-    spec: &Spec,
-    params: &Params,
-    row: &R,
-    mut report: TaskReport,
-) -> Result<TaskReport> {
-    let SupervisedRun { data, test_pred, facts, dtype, hp, phases, notes, .. } =
-        classical::run_supervised(spec, row, params.split, false, || {
-            classical::load_regression(spec, COLUMNS, params.split)
-        })?;
-    let (r2, rmse) = r2_rmse(&test_pred, &data.test_y);
-    report.metrics.push("r2", r2);
-    report.metrics.push("rmse", rmse);
-    report.phases = phases;
-    report.dtype = Some(dtype);
-    report.hp = hp;
-    report.notes.extend(notes.into_iter().chain(facts.notes));
-    let mut all = facts.outputs;
-    all.push(("test_pred", OutputArray::F64Vector(test_pred)));
-    report.outputs = classical::requested_outputs(spec, all);
-    Ok(report)
+    Ok(Box::new(Supervised::new(spec, LinregCalifornia, params.split, row, report)))
 }
 
 /// Coefficient of determination and root mean squared error of `pred` against `truth`.
@@ -149,7 +147,7 @@ impl SupervisedRow for LinfaOls {
     type Prepared = ();
     type Model<'a> = linfa_linear::FittedLinearRegression<f64>;
 
-    fn prepare(&self, _data: &classical::Dataset<f64>, _single_rows: usize) -> Result<()> {
+    fn prepare(&self, _data: &Dataset<f64>, _single_rows: usize) -> Result<()> {
         Ok(())
     }
 
@@ -208,7 +206,7 @@ impl SupervisedRow for SmartcoreOls {
     type Prepared = SmartcoreRows<f64>;
     type Model<'a> = SmartcoreModel;
 
-    fn prepare(&self, data: &classical::Dataset<f64>, single_rows: usize) -> Result<SmartcoreRows<f64>> {
+    fn prepare(&self, data: &Dataset<f64>, single_rows: usize) -> Result<SmartcoreRows<f64>> {
         SmartcoreRows::new(data, single_rows)
     }
 
@@ -246,7 +244,7 @@ impl SupervisedRow for SmartcoreOls {
     }
 
     fn dtype(&self, model: &SmartcoreModel, _loaded: &Loaded<f64, SmartcoreRows<f64>>) -> &'static str {
-        classical::dense_element_type(model.coefficients())
+        dense_element_type(model.coefficients())
     }
 
     /// smartcore's `LinearRegression` has no intercept switch: it always fits one.
@@ -262,6 +260,59 @@ impl SupervisedRow for SmartcoreOls {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::{self, test_file};
+    use serde_json::json;
+
+    /// A spec on 40 rows where the target is exactly 1 + Σ (j + 1)·x_j.
+    fn exact_spec(implementation: &str) -> Spec {
+        let mut csv = COLUMNS.join(",") + "\n";
+        for row in 0..40 {
+            let x: Vec<f64> =
+                (0..8).map(|j| (0.7 * (row * row) as f64 + 1.3 * (j * row + j) as f64).sin()).collect();
+            let y = 1.0 + x.iter().enumerate().map(|(j, v)| (j + 1) as f64 * v).sum::<f64>();
+            let cells: Vec<String> = x.iter().chain([&y]).map(f64::to_string).collect();
+            csv += &(cells.join(",") + "\n");
+        }
+        let split = test_file("linreg_split.npy", b"");
+        OutputArray::I64Vector((0..40).rev().collect()).write(&split).unwrap();
+        crate::protocol::test_spec(json!({
+            "task": "linreg-california", "impl": implementation, "phases": ["load", "fit", "predict_batch"],
+            "params": { "n_train": 30, "single_rows": 4, "fit_intercept": true },
+            "outputs": ["coef", "intercept", "test_pred"],
+            "inputs": {
+                "data": { "path": test_file("linreg.csv", csv.as_bytes()), "kind": "csv" },
+                "split": { "path": split, "kind": "npy", "dtype": "<i8", "shape": [40] }
+            }
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn both_rows_recover_an_exact_fit_through_the_core() {
+        for (implementation, create) in
+            [("rust/linfa", rust_linfa as crate::task::Constructor), ("rust/smartcore", rust_smartcore)]
+        {
+            let spec = exact_spec(implementation);
+            let out = std::env::temp_dir().join(format!(
+                "equibench-linreg-test-{}-{}",
+                std::process::id(),
+                &implementation[5..]
+            ));
+            std::fs::create_dir_all(&out).unwrap();
+            let result = crate::runner::run(&spec, &out, create).unwrap();
+            assert_eq!(result.phases.keys().collect::<Vec<_>>(), ["load", "fit", "predict_batch"]);
+            let coef: Array1<f64> = data::read_npy(&out.join("coef.npy")).unwrap();
+            let intercept: Array1<f64> = data::read_npy(&out.join("intercept.npy")).unwrap();
+            assert!(
+                coef.iter().enumerate().all(|(j, c)| (c - (j + 1) as f64).abs() < 1e-9),
+                "{implementation}: {coef}"
+            );
+            assert!((intercept[0] - 1.0).abs() < 1e-9, "{implementation}: {intercept}");
+            let metrics: Vec<(&str, f64)> = result.metrics.0.iter().map(|(n, v)| (n.as_str(), *v)).collect();
+            assert_eq!(metrics[0].0, "r2");
+            assert!(metrics[0].1 > 1.0 - 1e-12 && metrics[1].1 < 1e-9, "{implementation}: {metrics:?}");
+        }
+    }
 
     #[test]
     fn r2_and_rmse() {

@@ -1,36 +1,14 @@
-//! Input and output files: a strict numeric CSV reader and .npy helpers.
-//!
-//! Bad input must fail loudly and precisely: every CSV error names the file,
-//! the 1-based line (the header is line 1) and the problem, because the
-//! harness shows the message as is.
+//! A strict reader of numeric CSV files: every error names the file, the
+//! 1-based line (the header is line 1) and the problem.
 
 use std::fmt::Write as _;
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::path::Path;
 
 use anyhow::{Context, Result, anyhow, bail};
-use ndarray::{Array, Array1, Array2, Dimension};
-use ndarray_npy::{ReadableElement, WritableElement};
+use ndarray::{Array1, Array2};
 
-/// Every file the readers below have read in this process. The runtime
-/// manifest hashes the inputs among them, after the phases: an input the
-/// task never read is not vouched for.
-static FILES_READ: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
-
-/// Records that `path` was read (a lock and a short search; it allocates only
-/// the first time a path is read).
-fn record_read(path: &Path) {
-    let mut read = FILES_READ.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    if !read.iter().any(|p| p == path) {
-        read.push(path.to_path_buf());
-    }
-}
-
-/// Whether a reader of this module has read `path`.
-pub fn was_read(path: &Path) -> bool {
-    FILES_READ.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).iter().any(|p| p == path)
-}
+use super::record_read;
 
 /// What a numeric CSV file must look like.
 pub struct CsvSchema<'a> {
@@ -146,123 +124,27 @@ fn class_label(value: f64, cell: &str, classes: Option<&[i64]>) -> Result<i64, S
     Ok(label)
 }
 
-/// Reads a .npy file of element type `T` and dimensionality `D`.
-pub fn read_npy<T: ReadableElement, D: Dimension>(path: &Path) -> Result<Array<T, D>> {
-    let array = ndarray_npy::read_npy(path).map_err(|e| {
-        let ndim = D::NDIM.map_or_else(|| "any".to_string(), |n| n.to_string());
-        anyhow!(
-            "cannot read {} as a {ndim}-dimensional {} array: {e}",
-            path.display(),
-            std::any::type_name::<T>()
-        )
-    })?;
-    record_read(path);
-    Ok(array)
-}
-
-/// Reads a split file: an `<i8` permutation of the `n` data rows.
-pub fn read_split(path: &Path, n: usize) -> Result<Vec<usize>> {
-    let split: Array1<i64> = read_npy(path)?;
-    permutation(&split, n).with_context(|| format!("{}", path.display()))
-}
-
-/// Checks that `split` is a permutation of 0..n.
-fn permutation(split: &Array1<i64>, n: usize) -> Result<Vec<usize>> {
-    if split.len() != n {
-        bail!("split has {} entries, the data has {n} rows", split.len());
-    }
-    let mut seen = vec![false; n];
-    split
-        .iter()
-        .enumerate()
-        .map(|(pos, &row)| match usize::try_from(row) {
-            Ok(r) if r < n && !seen[r] => {
-                seen[r] = true;
-                Ok(r)
-            }
-            Ok(r) if r < n => bail!("split is not a permutation: row {r} appears twice (position {pos})"),
-            _ => bail!("split is not a permutation of 0..{n}: row {row} at position {pos}"),
-        })
-        .collect()
-}
-
-/// Reads a 2-D `<f8` array of finite numbers.
-pub fn read_finite_matrix(path: &Path) -> Result<Array2<f64>> {
-    let array: Array2<f64> = read_npy(path)?;
-    if let Some(((row, col), value)) = array.indexed_iter().find(|(_, v)| !v.is_finite()) {
-        bail!("{}: row {row}, column {col} is not a finite number: {value}", path.display());
-    }
-    Ok(array)
-}
-
-/// An output array of one of the protocol's element types (`<f8`, `<i8`).
-#[derive(Debug)]
-pub enum OutputArray {
-    F64Vector(Array1<f64>),
-    F64Matrix(Array2<f64>),
-    I64Vector(Array1<i64>),
-}
-
-impl OutputArray {
-    /// Writes the array as .npy format 1.0, C order, little-endian.
-    pub fn write(&self, path: &Path) -> Result<()> {
-        fn write<T: WritableElement, D: Dimension>(path: &Path, a: &Array<T, D>) -> Result<()> {
-            ndarray_npy::write_npy(path, a).with_context(|| format!("cannot write {}", path.display()))
-        }
-        match self {
-            OutputArray::F64Vector(a) => write(path, a),
-            OutputArray::F64Matrix(a) => write(path, a),
-            OutputArray::I64Vector(a) => write(path, a),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::PathBuf;
+    use crate::data::test_file;
 
     const COLUMNS: &[&str] = &["a", "b", "species"];
     const SCHEMA: CsvSchema =
         CsvSchema { columns: COLUMNS, label: Some("species"), classes: Some(&[0, 1, 2]) };
 
-    /// Writes `content` to a fresh file under the system temp dir.
-    fn csv_file(name: &str, content: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("equibench-data-test-{}", std::process::id()));
-        fs::create_dir_all(&dir).unwrap();
-        let path = dir.join(name);
-        fs::write(&path, content).unwrap();
-        path
-    }
-
     fn error(name: &str, content: &str) -> String {
-        let path = csv_file(name, content);
+        let path = test_file(name, content.as_bytes());
         let err = read_csv(&path, &SCHEMA).unwrap_err();
         format!("{err:#}").replace(&path.display().to_string(), name)
     }
 
     #[test]
     fn reads_features_and_labels() {
-        let path = csv_file("ok.csv", "\u{feff}a,b,species\r\n1.5, 2 ,0\r\n-3e-1,4,2.0\n\n");
+        let path = test_file("ok.csv", "\u{feff}a,b,species\r\n1.5, 2 ,0\r\n-3e-1,4,2.0\n\n".as_bytes());
         let table = read_csv(&path, &SCHEMA).unwrap();
         assert_eq!(table.features, ndarray::array![[1.5, 2.0], [-0.3, 4.0]]);
         assert_eq!(table.labels.unwrap(), ndarray::array![0, 2]);
-    }
-
-    #[test]
-    fn records_the_files_it_read() {
-        let path = csv_file("recorded.csv", "a,b,species\n1,2,0\n");
-        assert!(!was_read(&path));
-        read_csv(&path, &SCHEMA).unwrap();
-        read_csv(&path, &SCHEMA).unwrap();
-        assert!(was_read(&path));
-        assert_eq!(FILES_READ.lock().unwrap().iter().filter(|p| **p == path).count(), 1);
-        let npy = csv_file("recorded.npy", "");
-        OutputArray::I64Vector(ndarray::array![1, 2]).write(&npy).unwrap();
-        assert!(!was_read(&npy));
-        read_npy::<i64, ndarray::Ix1>(&npy).unwrap();
-        assert!(was_read(&npy));
-        assert!(!was_read(Path::new("/nonexistent/never-read.csv")));
     }
 
     #[test]
@@ -301,41 +183,5 @@ mod tests {
             "b.csv line 3: empty line inside the data"
         );
         assert_eq!(error("r.csv", "a,b,species\n"), "r.csv: no data rows after the header");
-    }
-
-    #[test]
-    fn split_must_be_a_permutation() {
-        assert_eq!(permutation(&ndarray::array![2, 0, 1], 3).unwrap(), vec![2, 0, 1]);
-        assert!(permutation(&ndarray::array![0, 1], 3).unwrap_err().to_string().contains("2 entries"));
-        assert!(permutation(&ndarray::array![0, 0, 1], 3).unwrap_err().to_string().contains("appears twice"));
-        assert!(
-            permutation(&ndarray::array![0, 3, 1], 3)
-                .unwrap_err()
-                .to_string()
-                .contains("row 3 at position 1")
-        );
-        assert!(permutation(&ndarray::array![0, -1, 1], 3).unwrap_err().to_string().contains("row -1"));
-    }
-
-    #[test]
-    fn finite_matrix_names_the_bad_cell() {
-        let path = csv_file("m.npy", "");
-        OutputArray::F64Matrix(ndarray::array![[1.0, 2.0], [3.0, f64::NAN]]).write(&path).unwrap();
-        let err = read_finite_matrix(&path).unwrap_err().to_string();
-        assert!(err.ends_with("m.npy: row 1, column 1 is not a finite number: NaN"), "{err}");
-        OutputArray::F64Matrix(ndarray::array![[1.0, 2.0]]).write(&path).unwrap();
-        assert_eq!(read_finite_matrix(&path).unwrap(), ndarray::array![[1.0, 2.0]]);
-    }
-
-    #[test]
-    fn npy_round_trip_and_type_errors() {
-        let path = csv_file("v.npy", "");
-        OutputArray::I64Vector(ndarray::array![3, 1, 2]).write(&path).unwrap();
-        let back: Array1<i64> = read_npy(&path).unwrap();
-        assert_eq!(back, ndarray::array![3, 1, 2]);
-        let err = read_npy::<f64, ndarray::Ix1>(&path).unwrap_err().to_string();
-        assert!(err.contains("as a 1-dimensional f64 array"), "{err}");
-        let err = read_npy::<i64, ndarray::Ix2>(&path).unwrap_err().to_string();
-        assert!(err.contains("as a 2-dimensional i64 array"), "{err}");
     }
 }

@@ -1,0 +1,68 @@
+//! Input and output files: a strict numeric CSV reader, `.npy` helpers, and
+//! the record of the files read, which the runtime manifest hashes.
+//!
+//! Bad input must fail loudly and precisely: every error names the file and
+//! the problem, because the harness shows the message as is.
+
+mod csv;
+mod npy;
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+pub use csv::{CsvSchema, Table, read_csv};
+pub use npy::{OutputArray, read_finite_matrix, read_npy, read_npy_header, read_split};
+
+/// Every file the readers of this module have read in this process. The
+/// runtime manifest hashes the inputs among them, after the phases: an input
+/// the task never read is not vouched for.
+static FILES_READ: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Records that `path` was read (a lock and a short search; it allocates only
+/// the first time a path is read).
+fn record_read(path: &Path) {
+    let mut read = FILES_READ.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if !read.iter().any(|p| p == path) {
+        read.push(path.to_path_buf());
+    }
+}
+
+/// Whether a reader of this module has read `path`.
+pub fn was_read(path: &Path) -> bool {
+    FILES_READ.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).iter().any(|p| p == path)
+}
+
+/// Writes `content` to a fresh file `name` under this process's directory in the system temp dir.
+#[cfg(test)]
+pub fn test_file(name: &str, content: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("equibench-data-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, content).unwrap();
+    path
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_the_files_it_read() {
+        let schema = CsvSchema { columns: &["a", "b", "species"], label: Some("species"), classes: None };
+        let path = test_file("recorded.csv", b"a,b,species\n1,2,0\n");
+        assert!(!was_read(&path));
+        read_csv(&path, &schema).unwrap();
+        read_csv(&path, &schema).unwrap();
+        assert!(was_read(&path));
+        assert_eq!(FILES_READ.lock().unwrap().iter().filter(|p| **p == path).count(), 1);
+        let npy = test_file("recorded.npy", b"");
+        OutputArray::I64Vector(ndarray::array![1, 2]).write(&npy).unwrap();
+        assert!(!was_read(&npy));
+        // Reading the header only does not count: it is the core's check, not the task's input.
+        read_npy_header(&npy).unwrap();
+        assert!(!was_read(&npy));
+        read_npy::<i64, ndarray::Ix1>(&npy).unwrap();
+        assert!(was_read(&npy));
+        assert!(!was_read(Path::new("/nonexistent/never-read.csv")));
+    }
+}
