@@ -87,6 +87,30 @@ public final class DocTables {
         return out.toString();
     }
 
+    /** Where README.md takes the section of a task that has none yet. */
+    public static final String NEW_SECTIONS = "<!-- equibench:new task sections go above this line -->";
+
+    /**
+     * The text with a section for every task that has no block of this kind yet, inserted above
+     * {@link #NEW_SECTIONS}: a new task's tolerance table needs no hand edit of README.md.
+     */
+    public static String withMissingSections(String text, List<Task> tasks, String kind) {
+        int at = text.indexOf(NEW_SECTIONS);
+        if (at < 0) {
+            return text;
+        }
+        List<String> present = blocks(text, kind);
+        StringBuilder added = new StringBuilder();
+        for (Task task : tasks) {
+            if (!present.contains(task.id())) {
+                added.append("### `").append(task.id()).append("` (").append(task.title()).append(") — reference `")
+                        .append(task.referenceImpl()).append("`\n\n<!-- equibench:generated ").append(kind).append(' ')
+                        .append(task.id()).append(" -->\n<!-- equibench:end -->\n\nData: ").append(task.dataset()).append(".\n\n");
+            }
+        }
+        return text.substring(0, at) + added + text.substring(at);
+    }
+
     /** Task ids with a generated block of this kind in the text. */
     public static List<String> blocks(String text, String kind) {
         List<String> ids = new ArrayList<>();
@@ -101,7 +125,7 @@ public final class DocTables {
 
     public static void rewrite(Path file, List<Task> tasks) throws IOException {
         String text = Files.readString(file);
-        String updated = regenerate(text, tasks);
+        String updated = regenerate(withMissingSections(text, tasks, "tolerances"), tasks);
         if (!updated.equals(text)) {
             Files.writeString(file, updated);
             System.out.println("rewrote the generated tables in " + file);
