@@ -9,12 +9,12 @@ import org.equibench.task.Scale;
 /**
  * The run's selectors and switches, read from system properties (-D on the Maven command line):
  * {@code equibench.tasks}, {@code equibench.impls} (comma-separated globs), {@code equibench.scale}
- * (ci|full), {@code equibench.threads} (comma-separated thread counts, default 1: each row runs once per count),
+ * (ci|full), {@code equibench.threads} (compute threads of every row, default 1),
  * {@code equibench.require} (all: a missing toolchain fails instead of skipping),
  * {@code equibench.write-goldens} (true: the reference run rewrites data/reference/TASK).
  */
 public record Settings(Path root, Path workDir, List<Pattern> tasks, List<Pattern> impls, Scale scale,
-                       List<Integer> threads, boolean requireAll, boolean writeGoldens) {
+                       int threads, boolean requireAll, boolean writeGoldens) {
 
     public static Settings fromSystemProperties() {
         Path root = Path.of(System.getProperty("equibench.root", ".")).toAbsolutePath().normalize();
@@ -24,7 +24,7 @@ public record Settings(Path root, Path workDir, List<Pattern> tasks, List<Patter
                 globs(System.getProperty("equibench.tasks", "*")),
                 globs(System.getProperty("equibench.impls", "*")),
                 Scale.parse(System.getProperty("equibench.scale", "ci")),
-                threadCounts(System.getProperty("equibench.threads", "1")),
+                threadCount(System.getProperty("equibench.threads", "1")),
                 "all".equalsIgnoreCase(System.getProperty("equibench.require", "")),
                 Boolean.parseBoolean(System.getProperty("equibench.write-goldens", "false")));
     }
@@ -35,11 +35,6 @@ public record Settings(Path root, Path workDir, List<Pattern> tasks, List<Patter
 
     public boolean selectsImpl(String id) {
         return impls.stream().anyMatch(p -> p.matcher(id).matches());
-    }
-
-    /** The thread count of the first (or only) setting: the one equivalence and the summary tables use. */
-    public int primaryThreads() {
-        return threads.get(0);
     }
 
     /** The same settings with another working folder (tests keep their runs apart from the main run's). */
@@ -70,16 +65,16 @@ public record Settings(Path root, Path workDir, List<Pattern> tasks, List<Patter
         return glob.pattern().replace("\\E.*\\Q", "*").replace("\\E.\\Q", "?").replace("\\Q", "").replace("\\E", "");
     }
 
-    static List<Integer> threadCounts(String csv) {
-        List<Integer> counts;
+    static int threadCount(String text) {
         try {
-            counts = Arrays.stream(csv.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(Integer::valueOf).distinct().toList();
+            int n = Integer.parseInt(text.trim());
+            if (n >= 1) {
+                return n;
+            }
         } catch (NumberFormatException e) {
-            counts = List.of();
+            // reported below
         }
-        if (counts.isEmpty() || counts.stream().anyMatch(n -> n < 1)) {
-            throw new IllegalArgumentException("equibench.threads must list positive thread counts (e.g. 1 or 1,2), got '" + csv + "'");
-        }
-        return counts;
+        throw new IllegalArgumentException("equibench.threads must be one positive thread count (e.g. 1 or 2), got '" + text
+                + "'; run the matrix once per count to compare thread counts");
     }
 }

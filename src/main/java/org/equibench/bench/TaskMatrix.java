@@ -51,7 +51,7 @@ public final class TaskMatrix {
         if (baseSpec == null) {
             Settings s = session.settings();
             Map<String, InputFile> prepared = task.prepare(s.root(), dir.resolve("inputs"), s.scale());
-            baseSpec = new RunSpec(RunSpec.PROTOCOL_VERSION, task.id(), task.referenceImpl(), "cpu", task.dtype(), s.primaryThreads(),
+            baseSpec = new RunSpec(RunSpec.PROTOCOL_VERSION, task.id(), task.referenceImpl(), "cpu", task.dtype(), s.threads(),
                     s.scale().warmup, s.scale().warmupMinMs, s.scale().repetitions, task.phases(), declared(prepared),
                     task.params(s.scale()).toSpec(), task.outputs());
         }

@@ -17,14 +17,14 @@ public final class AllureAttachments {
     private AllureAttachments() {
     }
 
-    public static void labels(Task task, Implementation impl) {
+    public static void labels(Task task, Implementation impl, int threads) {
         Allure.epic(task.family());
         Allure.feature(task.id());
         Allure.story(impl.id());
         Allure.parameter("language", impl.language());
         Allure.parameter("framework", impl.framework());
         Allure.parameter("dtype", impl.dtype());
-        Allure.parameter("threads", 1);
+        Allure.parameter("threads", threads);
         Allure.label("dataset", task.dataset());
         if (!impl.note().isBlank()) {
             Allure.description(impl.note());

@@ -57,7 +57,7 @@ public final class MarkdownSummary {
                 .append(task.baselineImpl()).append("`\n");
         md.append("- Rows: ");
         rows.forEach(r -> md.append("`").append(r.impl()).append("` ").append(r.status()).append(" (")
-                .append(r.dtype()).append(", ").append(r.threads()).append(" thread); "));
+                .append(r.dtype()).append(", ").append(r.threads()).append(r.threads() == 1 ? " thread); " : " threads); "));
         md.append("\n");
 
         Optional<ResultRow> baseline = rows.stream().filter(r -> r.impl().equals(task.baselineImpl())).findFirst();

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class SettingsTest {
     private static Settings with(String tasks, String impls) {
-        return new Settings(Path.of("."), Path.of("target"), Settings.globs(tasks), Settings.globs(impls), Scale.CI, List.of(1), false, false);
+        return new Settings(Path.of("."), Path.of("target"), Settings.globs(tasks), Settings.globs(impls), Scale.CI, 1, false, false);
     }
 
     @Test
@@ -29,5 +29,17 @@ class SettingsTest {
     void scaleIsValidated() {
         assertThat(Scale.parse("FULL")).isEqualTo(Scale.FULL);
         assertThatThrownBy(() -> Scale.parse("huge")).hasMessageContaining("ci or full");
+    }
+
+    @Test
+    void threadsIsOnePositiveCount() {
+        assertThat(Settings.threadCount(" 2 ")).isEqualTo(2);
+        assertThatThrownBy(() -> Settings.threadCount("1,2")).hasMessageContaining("one positive thread count");
+        assertThatThrownBy(() -> Settings.threadCount("0")).hasMessageContaining("got '0'");
+    }
+
+    @Test
+    void selectorGlobsReadBackAsWritten() {
+        assertThat(Settings.globs("java/*,python/num?y").stream().map(Settings::globText)).containsExactly("java/*", "python/num?y");
     }
 }

@@ -77,7 +77,7 @@ public final class TaskBench {
     /** The row test: equivalence first; only a row that passed it has its timings recorded. */
     public void verifyThenMeasure(Implementation impl) {
         ResultRow row = judged.get(impl.id());
-        AllureAttachments.labels(task, impl);
+        AllureAttachments.labels(task, impl, session.settings().threads());
         session.record(row);
         Optional<RowRun> run;
         try {
