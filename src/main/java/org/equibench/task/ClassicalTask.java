@@ -40,6 +40,13 @@ abstract class ClassicalTask implements Task {
         return List.of("load", "fit", "predict_batch", "predict_single");
     }
 
+    /** A supervised task's inputs: its CSV data file and the permutation of its rows. */
+    static List<InputDeclaration> csvAndSplit(String dataDescription, int rows) {
+        return List.of(
+                InputDeclaration.csv("data", dataDescription),
+                InputDeclaration.npy("split", "<i8", "permutation of the data rows (seed 42)", rows));
+    }
+
     static InputFile csv(Path root, String name) throws IOException {
         return InputFiles.describe(root.resolve("data/raw").resolve(name), "csv");
     }

@@ -70,9 +70,8 @@ public final class LinregCaliforniaTask extends ClassicalTask {
 
     @Override
     public List<InputDeclaration> inputs() {
-        return List.of(
-                InputDeclaration.csv("data", "data/raw/california_housing.csv, header `MedInc,HouseAge,AveRooms,AveBedrms,Population,AveOccup,Latitude,Longitude,MedHouseVal`; the last column is the target"),
-                InputDeclaration.npy("split", "<i8", "permutation of the data rows (seed 42)", ROWS));
+        return ClassicalTask.csvAndSplit("data/raw/california_housing.csv, header `MedInc,HouseAge,AveRooms,AveBedrms,"
+                + "Population,AveOccup,Latitude,Longitude,MedHouseVal`; the last column is the target", ROWS);
     }
 
     @Override

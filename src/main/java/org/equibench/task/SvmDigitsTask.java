@@ -93,9 +93,7 @@ public final class SvmDigitsTask extends ClassicalTask {
 
     @Override
     public List<InputDeclaration> inputs() {
-        return List.of(
-                InputDeclaration.csv("data", "data/raw/digits.csv, header `p0,…,p63,digit`, pixels 0..16, digit 0..9"),
-                InputDeclaration.npy("split", "<i8", "permutation of the data rows (seed 42)", ROWS));
+        return ClassicalTask.csvAndSplit("data/raw/digits.csv, header `p0,…,p63,digit`, pixels 0..16, digit 0..9", ROWS);
     }
 
     @Override

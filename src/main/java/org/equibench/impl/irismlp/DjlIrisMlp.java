@@ -51,9 +51,7 @@ public final class DjlIrisMlp implements JavaImplementation {
         run.manifest("blas", "libtorch " + engine.getVersion() + " bundled BLAS (not exposed through DJL)");
 
         IrisMlpTask.Params params = run.params(IrisMlpTask.Params.class);
-        IrisData[] loaded = new IrisData[1];
-        run.phase("load", 1, () -> loaded[0] = IrisData.load(spec, params.nTrain()));
-        IrisData data = loaded[0];
+        IrisData data = IrisData.loadPhase(run, params);
 
         int hidden = params.hidden();
         int epochs = params.epochs();

@@ -51,6 +51,13 @@ public record IrisData(double[] trainX, int[] trainY, double[] testX, int[] test
                 weights(spec, "W1"), weights(spec, "b1"), weights(spec, "W2"), weights(spec, "b2"));
     }
 
+    /** The {@code load} phase of a Java row: what it reads is what every later phase uses. */
+    static IrisData loadPhase(org.equibench.impl.core.JavaRun run, IrisMlpTask.Params params) throws Exception {
+        IrisData[] loaded = new IrisData[1];
+        run.phase("load", 1, () -> loaded[0] = load(run.spec(), params.nTrain()));
+        return loaded[0];
+    }
+
     /** z-score both matrices in place with the train mean and population (ddof = 0) standard deviation. */
     private static void standardize(double[] train, double[] test, int nTrain) {
         for (int f = 0; f < FEATURES; f++) {

@@ -3,7 +3,6 @@ package org.equibench.impl.irismlp;
 import org.equibench.data.NdArray;
 import org.equibench.impl.core.JavaImplementation;
 import org.equibench.impl.core.JavaRun;
-import org.equibench.protocol.RunSpec;
 import org.equibench.task.IrisMlpTask;
 
 /** {@code java/pure}: the iris MLP in plain double[] loops ({@link DenseMlp}), no libraries. */
@@ -20,14 +19,11 @@ public final class PureJavaIrisMlp implements JavaImplementation {
 
     @Override
     public void run(JavaRun run) throws Exception {
-        RunSpec spec = run.spec();
         run.framework("plain Java (double[] loops)", System.getProperty("java.version"));
         IrisData.reportPlainSgd(run);
         run.manifest("threads.compute", 1); // plain loops on the calling thread, no pool
         IrisMlpTask.Params params = run.params(IrisMlpTask.Params.class);
-        IrisData[] loaded = new IrisData[1];
-        run.phase("load", 1, () -> loaded[0] = IrisData.load(spec, params.nTrain()));
-        IrisData data = loaded[0];
+        IrisData data = IrisData.loadPhase(run, params);
 
         int hidden = params.hidden();
         int epochs = params.epochs();
