@@ -32,10 +32,14 @@ pub fn was_read(path: &Path) -> bool {
     FILES_READ.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).iter().any(|p| p == path)
 }
 
-/// Writes `content` to a fresh file `name` under this process's directory in the system temp dir.
+/// Writes `content` to a fresh file `name` in a directory of its own under the system temp dir: tests run
+/// in parallel threads, and two writing the same name into one directory would read each other's half files.
 #[cfg(test)]
 pub fn test_file(name: &str, content: &[u8]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("equibench-data-test-{}", std::process::id()));
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("equibench-data-test-{}-{n}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(name);
     std::fs::write(&path, content).unwrap();

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.equibench.report.ChartFiles;
+import org.equibench.report.ChartImage;
 import org.equibench.report.HostInfo;
 import org.equibench.report.HtmlPage;
 import org.equibench.report.MarkdownSummary;
@@ -13,6 +15,7 @@ import org.equibench.report.ResultRow;
 import org.equibench.report.ResultsFile;
 import org.equibench.report.RunInfo;
 import org.equibench.report.RunVerdict;
+import org.equibench.report.TaskCharts;
 import org.equibench.runner.Launchers;
 import org.equibench.runner.provision.PythonVenv;
 import org.equibench.task.Tasks;
@@ -98,7 +101,9 @@ public final class BenchmarkSession {
         Path file = results.write(resultsDir);
         String summary = MarkdownSummary.render(results, Tasks.all(), settings.root());
         writeAtomically(resultsDir.resolve("latest.md"), summary);
-        writeAtomically(resultsDir.resolve("latest.html"), HtmlPage.render(summary, results, Tasks.all()));
+        List<ChartImage> charts = TaskCharts.ofRun(results, Tasks.all(), settings.root());
+        writeAtomically(resultsDir.resolve("latest.html"), HtmlPage.render(summary, charts));
+        ChartFiles.write(resultsDir.resolve("charts"), charts);
         RunVerdict.of(file, rows).write(settings.workDir());
         return file;
     }

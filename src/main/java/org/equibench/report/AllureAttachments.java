@@ -31,13 +31,13 @@ public final class AllureAttachments {
         }
     }
 
-    /** One PNG per process the row ran in: RSS and CPU as sampled by the harness, phases shaded. */
-    public static void timelines(String rowName, List<org.equibench.runner.RowRun> rounds) {
+    /** One PNG per process the row ran in: RSS (in the row's colour) and CPU as sampled by the harness, phases shaded. */
+    public static void timelines(Task task, Implementation impl, List<org.equibench.runner.RowRun> rounds) {
         int round = 1;
         for (org.equibench.runner.RowRun r : rounds) {
             try {
-                byte[] png = TimelineChart.render(rowName + ", process " + round, r.timeline(), r.spawnEpochNs(),
-                        r.result() == null ? null : r.result().timeline());
+                byte[] png = TimelineChart.render(task.id() + " " + impl.id() + ", process " + round, r.timeline(), r.spawnEpochNs(),
+                        r.result() == null ? null : r.result().timeline(), RowColours.of(impl.id()));
                 Allure.addAttachment("resource timeline, process " + round, "image/png", new ByteArrayInputStream(png), "png");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -67,15 +67,19 @@ public final class AllureAttachments {
 
     /** The PNG bar chart of a task's median phase times over all its rows. */
     public static byte[] taskChart(Task task, List<ResultRow> taskRows) {
-        try {
-            return BarChart.phaseMedians(task.id() + ": median time per phase", taskRows, task.phases());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return PhaseMediansChart.of(task, taskRows).png();
     }
 
     public static void chart(Task task, byte[] taskChart) {
         Allure.addAttachment(task.id() + " medians", "image/png", new ByteArrayInputStream(taskChart), "png");
+    }
+
+    /** Every chart of the task ({@link TaskCharts}), for the task's summary test; claims files are read under {@code root}. */
+    public static void taskCharts(Task task, List<ResultRow> taskRows, Path root) {
+        for (ChartImage c : TaskCharts.of(task, taskRows, root)) {
+            String name = c.kind() == ChartKind.MEDIANS ? task.id() + " medians" : c.title();
+            Allure.addAttachment(name, "image/png", new ByteArrayInputStream(c.png()), "png");
+        }
     }
 
     /** The task's manifest table and, where the task has one, the claim audit, on the task's summary test. */

@@ -1,16 +1,13 @@
 package org.equibench.report;
 
-import java.io.IOException;
-import java.util.Base64;
 import java.util.List;
 import org.commonmark.ext.gfm.tables.TablesExtension;
 import org.commonmark.parser.Parser;
 import org.commonmark.renderer.html.HtmlRenderer;
-import org.equibench.task.Task;
 
 /**
  * results/latest.html: one self-contained page (no external CSS, scripts or images) with the same tables as
- * latest.md, rendered by commonmark, and each task's chart embedded as a data URI.
+ * latest.md, rendered by commonmark, then each task's charts embedded as data URIs ({@link ChartSection}).
  */
 public final class HtmlPage {
     private static final String STYLE = """
@@ -18,25 +15,17 @@ public final class HtmlPage {
             table{border-collapse:collapse;margin:.6em 0 1.2em}th,td{border:1px solid #ccc;padding:3px 8px}
             td{text-align:right}td:first-child,th:first-child{text-align:left}th{background:#f3f3f3}
             code{background:#f5f5f5;padding:0 3px}h2{border-top:2px solid #ddd;padding-top:.8em;margin-top:2em}
-            img{max-width:100%}strong{color:#b00020}
+            img{max-width:100%}.charts{display:flex;flex-wrap:wrap;gap:14px;align-items:flex-start}
+            figure{margin:0}strong{color:#b00020}
             """;
 
     private HtmlPage() {
     }
 
-    /** The page for {@code summary}, the Markdown of {@link MarkdownSummary} for these results, plus the charts. */
-    public static String render(String summary, ResultsFile results, List<Task> tasks) throws IOException {
-        StringBuilder md = new StringBuilder(summary);
-        for (Task task : tasks) {
-            List<ResultRow> rows = results.rows().stream().filter(r -> r.task().equals(task.id())).toList();
-            if (rows.stream().anyMatch(r -> ResultRow.PASSED.equals(r.status()))) {
-                byte[] png = BarChart.phaseMedians(task.id() + ": median time per phase", rows, task.phases());
-                md.append("\n### Chart: ").append(task.id()).append("\n\n![median time per phase of ").append(task.id())
-                        .append("](data:image/png;base64,").append(Base64.getEncoder().encodeToString(png)).append(")\n");
-            }
-        }
+    /** The page for {@code summary}, the Markdown of {@link MarkdownSummary} for these results, then the charts. */
+    public static String render(String summary, List<ChartImage> charts) {
         return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>equibench results</title></head><body>\n"
-                + fragment(md.toString()) + "</body></html>\n";
+                + fragment(summary) + ChartSection.html(charts) + "</body></html>\n";
     }
 
     /** Markdown (with tables) as an HTML fragment with its own style, e.g. for an Allure attachment. */

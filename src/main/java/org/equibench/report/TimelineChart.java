@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.equibench.measure.ProcessSampler.Sample;
 import org.equibench.protocol.RunResult;
+import org.equibench.report.charts.Palette;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -27,13 +28,15 @@ import org.jfree.data.xy.XYSeriesCollection;
  * and CPU use (% of one core, right axis) over time, with each phase's span shaded and named.
  */
 public final class TimelineChart {
-    private static final Color[] PHASE_COLOURS = {new Color(0x4C72B0), new Color(0xDD8452), new Color(0x55A868),
-            new Color(0xC44E52), new Color(0x8172B3)};
+    /** Okabe–Ito hues that no language family uses, so the shading never reads as a row's colour. */
+    private static final Color[] PHASE_COLOURS = {Palette.SKY_BLUE, Palette.YELLOW, Palette.BLUISH_GREEN, Palette.GREY,
+            Palette.VERMILLION};
 
     private TimelineChart() {
     }
 
-    public static byte[] render(String title, List<Sample> samples, long spawnEpochNs, RunResult.Timeline timeline)
+    /** {@code rowColour}: the row's colour in every other chart ({@link RowColours}), used for its RSS line. */
+    public static byte[] render(String title, List<Sample> samples, long spawnEpochNs, RunResult.Timeline timeline, Color rowColour)
             throws IOException {
         XYSeries rss = new XYSeries("RSS (MiB)");
         XYSeries cpu = new XYSeries("CPU (% of one core)");
@@ -52,6 +55,8 @@ public final class TimelineChart {
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        plot.getRenderer().setSeriesPaint(0, rowColour);
+        plot.getRenderer().setSeriesStroke(0, new BasicStroke(2f));
         NumberAxis cpuAxis = new NumberAxis("CPU (% of one core)");
         cpuAxis.setRange(0, Math.max(110, cpu.getMaxY() * 1.1));
         plot.setRangeAxis(1, cpuAxis);

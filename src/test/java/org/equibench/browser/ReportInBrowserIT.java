@@ -3,11 +3,14 @@ package org.equibench.browser;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.equibench.report.ResultRow;
 import org.equibench.report.ResultsFile;
 import org.junit.jupiter.api.Assumptions;
@@ -102,7 +105,35 @@ class ReportInBrowserIT {
             assertThat(b.evaluate("document.querySelectorAll('table').length").asInt()).isGreaterThan(3);
             assertThat(b.waitFor("[...document.images].length > 0 && [...document.images].every(i => i.complete && i.naturalWidth > 200)",
                     RENDER)).as("every embedded chart decodes").isTrue();
+            chartsDrawWhatTheResultsSay(b);
             b.screenshot(ROOT.resolve("target/latest-html-screenshot.png"));
         }
+    }
+
+    /**
+     * Every chart img says what it drew (data attributes written from what the renderer drew); each must equal
+     * what results/latest.json implies, worked out here independently, and every chart the page owes is there.
+     */
+    private static void chartsDrawWhatTheResultsSay(HeadlessChromium b) throws Exception {
+        ExpectedCharts expected = new ExpectedCharts(ROOT.resolve("results/latest.json"), ROOT);
+        JsonNode charts = b.evaluate("[...document.querySelectorAll('img.chart')].map(i => ({kind: i.dataset.chartKind, "
+                + "task: i.dataset.task, phase: i.dataset.phase, per: i.dataset.per, bars: Number(i.dataset.bars), "
+                + "rows: i.dataset.rows ? i.dataset.rows.split(',') : [], width: i.naturalWidth, complete: i.complete}))");
+        Set<String> present = new TreeSet<>();
+        for (JsonNode c : charts) {
+            String kind = c.path("kind").asText();
+            String task = c.path("task").asText();
+            String phase = c.path("phase").asText();
+            String what = kind + " chart of " + task + (phase.isEmpty() ? "" : " " + phase) + (c.path("per").asText().isEmpty() ? ""
+                    : " per " + c.path("per").asText());
+            assertThat(c.path("complete").asBoolean() && c.path("width").asInt() > 0).as("%s decodes", what).isTrue();
+            ExpectedCharts.Expected want = expected.of(kind, task, phase, c.path("per").asText());
+            Set<String> drawn = new TreeSet<>();
+            c.path("rows").forEach(r -> drawn.add(r.asText()));
+            assertThat(drawn).as("rows drawn in the %s", what).isEqualTo(want.rows());
+            assertThat(c.path("bars").asInt()).as("bars drawn in the %s", what).isEqualTo(want.bars());
+            present.add(kind + "|" + task + (kind.equals("time-ratio") && c.path("per").asText().isEmpty() ? "|" + phase : ""));
+        }
+        assertThat(present).as("charts in latest.html").containsAll(expected.required());
     }
 }

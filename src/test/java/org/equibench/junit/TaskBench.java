@@ -86,7 +86,7 @@ public final class TaskBench {
             throw new UncheckedIOException(e);
         }
         AllureAttachments.row(row, run.map(r -> r.outDir().getParent()).orElse(null), task, chart);
-        AllureAttachments.timelines(task.id() + " " + impl.id(), matrix.rounds(impl));
+        AllureAttachments.timelines(task, impl, matrix.rounds(impl));
         switch (row.status()) {
             case ResultRow.SKIPPED -> {
                 if (session.settings().requireAll()) {
@@ -115,7 +115,7 @@ public final class TaskBench {
      * and a fairness manifest (a row the equivalence gate passed must never lack its timings).
      */
     public void summarize() throws IOException {
-        AllureAttachments.chart(task, chart);
+        AllureAttachments.taskCharts(task, rows(), session.settings().root());
         AllureAttachments.taskTables(task, rows(), session.settings().root());
         List<ResultRow> recorded = session.rows().stream().filter(r -> r.task().equals(task.id())).toList();
         assertThat(recorded).as("rows of %s in the results", task.id()).extracting(ResultRow::impl)
