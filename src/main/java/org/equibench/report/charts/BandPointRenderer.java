@@ -47,8 +47,6 @@ final class BandPointRenderer extends RecordingBarRenderer {
         return d;
     }
 
-
-
     @Override
     public void drawItem(Graphics2D g2, CategoryItemRendererState state, Rectangle2D dataArea, CategoryPlot plot,
                          CategoryAxis domainAxis, ValueAxis rangeAxis, CategoryDataset dataset, int row, int column, int pass) {

@@ -28,8 +28,6 @@ final class WhiskerBarRenderer extends RecordingBarRenderer {
         this.base = base;
     }
 
-
-
     @Override
     public void drawItem(Graphics2D g2, CategoryItemRendererState state, Rectangle2D dataArea, CategoryPlot plot,
                          CategoryAxis domainAxis, ValueAxis rangeAxis, CategoryDataset dataset, int row, int column, int pass) {
