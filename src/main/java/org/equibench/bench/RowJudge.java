@@ -1,5 +1,7 @@
 package org.equibench.bench;
 
+import java.io.IOException;
+
 import org.equibench.protocol.Manifest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -82,7 +84,12 @@ public final class RowJudge {
             for (var e : measured.result().phases().entrySet()) {
                 phases.put(e.getKey(), PhaseStats.of(e.getValue()));
             }
-            metrics = measured.result().metrics();
+            metrics = new LinkedHashMap<>(measured.result().metrics() == null ? Map.of() : measured.result().metrics());
+            try {
+                metrics.putAll(task.derivedMetrics(measured.spec(), measured::output));
+            } catch (IOException | RuntimeException e) {
+                metrics.put("derived_metrics_unreadable", Double.NaN);
+            }
         }
         ResultRow.ProcessFigures process = run == null ? null : new ResultRow.ProcessFigures(run.wallNs(), run.peakRssBytes());
         Map<String, Object> runtime = run == null || run.result() == null ? null : run.result().runtime();

@@ -26,8 +26,8 @@ public final class RunProgress {
             }
             for (var impl : task.implementations()) {
                 if (settings.selectsImpl(impl.id())) {
-                    remainingPerRow.put(key(task.id(), impl.id()), settings.scale().rounds);
-                    count += settings.scale().rounds;
+                    remainingPerRow.put(key(task.id(), impl.id()), task.plan(settings.scale()).rounds());
+                    count += task.plan(settings.scale()).rounds();
                 }
             }
         }

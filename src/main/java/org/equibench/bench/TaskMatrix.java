@@ -51,8 +51,9 @@ public final class TaskMatrix {
         if (baseSpec == null) {
             Settings s = session.settings();
             Map<String, InputFile> prepared = task.prepare(s.root(), dir.resolve("inputs"), s.scale());
+            org.equibench.task.Scale.Plan plan = task.plan(s.scale());
             baseSpec = new RunSpec(RunSpec.PROTOCOL_VERSION, task.id(), task.referenceImpl(), "cpu", task.dtype(), s.threads(),
-                    s.scale().warmup, s.scale().warmupMinMs, s.scale().repetitions, task.phases(), declared(prepared),
+                    plan.warmup(), plan.warmupMinMs(), plan.repetitions(), task.phases(), declared(prepared),
                     task.params(s.scale()).toSpec(), task.outputs());
         }
         return baseSpec;
@@ -78,7 +79,7 @@ public final class TaskMatrix {
     public void runAll() throws IOException {
         List<Implementation> order = new ArrayList<>(selectedImplementations());
         order.sort((a, b) -> Boolean.compare(!a.id().equals(task.referenceImpl()), !b.id().equals(task.referenceImpl())));
-        for (int round = 0; round < session.settings().scale().rounds; round++) {
+        for (int round = 0; round < task.plan(session.settings().scale()).rounds(); round++) {
             for (Implementation impl : order) {
                 runRound(impl);
             }
@@ -108,7 +109,7 @@ public final class TaskMatrix {
             return;
         }
         Launcher launcher = session.launchers().forLanguage(impl.language());
-        Optional<String> why = launcher.unavailableReason();
+        Optional<String> why = launcher.unavailableReason(impl.id());
         if (why.isPresent()) {
             unavailable.put(impl.id(), why.get());
             rounds.remove(impl.id());
@@ -120,7 +121,7 @@ public final class TaskMatrix {
         Path rowDir = dir.resolve("rows").resolve(impl.id().replace('/', '_')).resolve("round-" + round);
         RowRun run = RowExecutor.execute(launcher, spec, rowDir, task.timeout(session.settings().scale()));
         done.add(run);
-        System.out.println(session.progress().finished(task.id(), impl.id(), round, session.settings().scale().rounds, run.wallNs()));
+        System.out.println(session.progress().finished(task.id(), impl.id(), round, task.plan(session.settings().scale()).rounds(), run.wallNs()));
         if (!run.ok()) {
             session.progress().abandoned(task.id(), impl.id());
         }
@@ -139,7 +140,7 @@ public final class TaskMatrix {
 
     /** Goldens of scale-dependent tasks are committed at CI scale only: full-scale data is too large for git. */
     public boolean goldenKept() {
-        return !task.inputsDependOnScale() || session.settings().scale() == org.equibench.task.Scale.CI;
+        return task.goldenKept(session.settings().scale());
     }
 
     public String regenerateCommand() {

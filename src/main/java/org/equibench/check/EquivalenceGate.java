@@ -31,6 +31,9 @@ public final class EquivalenceGate {
 
     static CheckOutcome evaluate(OutputCheck check, Outputs actual, Outputs reference) {
         try {
+            if (check.along() != null) {
+                return sequences(check, actual, reference);
+            }
             double value = switch (check.metric()) {
                 case METRIC_ABS_DIFF -> Math.abs(metric(actual, check.output()) - metric(reference, check.output()));
                 case METRIC_REL_DIFF -> Math.abs(metric(actual, check.output()) - metric(reference, check.output()))
@@ -50,7 +53,26 @@ public final class EquivalenceGate {
             case LABEL_MISMATCHES -> ArrayComparison.labelMismatches(a, r);
             case LABEL_AGREEMENT -> ArrayComparison.labelAgreement(a, r);
             case ADJUSTED_RAND_INDEX -> ArrayComparison.adjustedRandIndex(a, r);
-            case METRIC_ABS_DIFF, METRIC_REL_DIFF -> throw new IllegalStateException("scalar metric");
+            case METRIC_ABS_DIFF, METRIC_REL_DIFF, GREEDY_DIVERGENCE, MAX_ABS_DIFF_WHILE_IDS_AGREE ->
+                    throw new IllegalStateException("not an element-wise comparison: " + check.metric());
+        };
+    }
+
+    /** The token-sequence checks, which read a second output beside the checked one. */
+    private static CheckOutcome sequences(OutputCheck check, Outputs actual, Outputs reference) throws IOException {
+        return switch (check.metric()) {
+            case GREEDY_DIVERGENCE -> {
+                GreedySequences.Divergences d = GreedySequences.divergences(array(actual, check.output()),
+                        array(reference, check.output()), array(reference, check.along()), check.tolerance());
+                yield new CheckOutcome(check.output(), reference.label(), check.metric().id, d.largestMargin(), check.tolerance(),
+                        check.why(), check.accepts(d.largestMargin()), null, d.describe());
+            }
+            case MAX_ABS_DIFF_WHILE_IDS_AGREE -> {
+                double value = GreedySequences.maxAbsDiffWhileIdsAgree(array(actual, check.output()), array(reference, check.output()),
+                        array(actual, check.along()), array(reference, check.along()));
+                yield outcome(check, reference, value, check.accepts(value), null);
+            }
+            default -> throw new IllegalArgumentException(check.metric() + " reads no second output");
         };
     }
 

@@ -12,7 +12,8 @@ import java.util.TreeSet;
  * or declared by the task with a reason. A field one side does not report counts as a difference ("missing").
  */
 public final class ManifestComparison {
-    public static final Set<String> DESCRIPTIVE = Set.of("language", "language_version", "framework", "framework_version", "blas");
+    public static final Set<String> DESCRIPTIVE = Set.of("language", "language_version", "framework", "framework_version", "blas",
+            "native.engine", "native.library", "native.sha256");
     public static final String MISSING = "missing";
 
     /** One differing field; {@code declaredReason} is null when the task does not declare it. */

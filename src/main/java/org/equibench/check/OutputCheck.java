@@ -2,9 +2,14 @@ package org.equibench.check;
 
 /**
  * One declared equivalence condition: an output (array or metric), how it is compared with the reference,
- * the tolerance, and the one-line reason for that tolerance, which is shown in every report.
+ * the tolerance, and the one-line reason for that tolerance, which is shown in every report. {@code along}
+ * names a second output the comparison reads with it (token sequences: the per-step top-2 logits), else null.
  */
-public record OutputCheck(String output, Metric metric, double tolerance, String why) {
+public record OutputCheck(String output, Metric metric, double tolerance, String why, String along) {
+
+    public OutputCheck(String output, Metric metric, double tolerance, String why) {
+        this(output, metric, tolerance, why, null);
+    }
 
     public enum Metric {
         /** max |a - r| over all elements ≤ tolerance */
@@ -20,7 +25,15 @@ public record OutputCheck(String output, Metric metric, double tolerance, String
         /** |metric(a) - metric(r)| ≤ tolerance, for scalar metrics such as accuracy */
         METRIC_ABS_DIFF("metric_abs_diff"),
         /** |metric(a) - metric(r)| / |metric(r)| ≤ tolerance, for scalar metrics such as inertia */
-        METRIC_REL_DIFF("metric_rel_diff");
+        METRIC_REL_DIFF("metric_rel_diff"),
+        /**
+         * greedy token ids [sequences, steps] identical, except where a sequence first diverges at a step whose
+         * reference top-2 logit margin (from {@code along}, [sequences, steps, 2]) is a near-tie: the value is the
+         * largest such margin (0 when every id agrees) and must stay ≤ tolerance
+         */
+        GREEDY_DIVERGENCE("margin_at_divergence"),
+        /** max |a - r| over the steps of each sequence up to its first divergence in the ids of {@code along} ≤ tolerance */
+        MAX_ABS_DIFF_WHILE_IDS_AGREE("max_abs_diff_while_ids_agree");
 
         public final String id;
 
@@ -47,6 +60,16 @@ public record OutputCheck(String output, Metric metric, double tolerance, String
 
     public static OutputCheck adjustedRandIndex(String output, double atLeast, String why) {
         return new OutputCheck(output, Metric.ADJUSTED_RAND_INDEX, atLeast, why);
+    }
+
+    /** Greedy ids identical, or diverging only at a near-tie of the reference (top-2 margin ≤ nearTie). */
+    public static OutputCheck greedyIds(String ids, String top2, double nearTie, String why) {
+        return new OutputCheck(ids, Metric.GREEDY_DIVERGENCE, nearTie, why, top2);
+    }
+
+    /** Per-step values compared while the generated ids still agree (up to and including a declared near-tie). */
+    public static OutputCheck maxAbsWhileIdsAgree(String output, String ids, double tolerance, String why) {
+        return new OutputCheck(output, Metric.MAX_ABS_DIFF_WHILE_IDS_AGREE, tolerance, why, ids);
     }
 
     public static OutputCheck metricAbs(String metric, double tolerance, String why) {

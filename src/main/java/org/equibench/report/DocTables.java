@@ -141,6 +141,8 @@ public final class DocTables {
             case ADJUSTED_RAND_INDEX -> "adjusted Rand index";
             case METRIC_ABS_DIFF -> "abs diff";
             case METRIC_REL_DIFF -> "relative diff";
+            case GREEDY_DIVERGENCE -> "identical greedy ids, except declared near-ties";
+            case MAX_ABS_DIFF_WHILE_IDS_AGREE -> "max abs diff while the ids agree";
         };
     }
 
@@ -149,6 +151,7 @@ public final class DocTables {
             case LABEL_MISMATCHES -> (int) c.tolerance() + " mismatches";
             case LABEL_AGREEMENT -> "≥ " + number(c.tolerance() * 100) + "%";
             case ADJUSTED_RAND_INDEX -> "≥ " + number(c.tolerance());
+            case GREEDY_DIVERGENCE -> "reference top-2 margin at a divergence ≤ " + number(c.tolerance());
             default -> "≤ " + number(c.tolerance());
         };
     }

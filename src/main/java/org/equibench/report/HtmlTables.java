@@ -19,6 +19,7 @@ public final class HtmlTables {
             h.append("<tr class='").append(o.passed() ? "pass" : "fail").append("'><td>").append(esc(o.output()))
                     .append("</td><td>").append(esc(o.reference())).append("</td><td>").append(o.metric())
                     .append("</td><td>").append(o.problem() != null ? esc(o.problem()) : Figures.number(o.value()))
+                    .append(o.note() == null ? "" : "<br><small>" + esc(o.note()) + "</small>")
                     .append("</td><td>").append(Figures.number(o.tolerance())).append("</td><td>").append(o.passed() ? "yes" : "NO")
                     .append("</td><td style='text-align:left'>").append(esc(o.why())).append("</td></tr>");
         }

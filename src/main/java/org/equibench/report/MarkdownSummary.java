@@ -159,6 +159,14 @@ public final class MarkdownSummary {
                     .append(Figures.number(first.tolerance())).append(" | ").append(Figures.number(worst)).append(" | ")
                     .append(passed).append("/").append(outcomes.size()).append(" | ").append(first.why()).append(" |\n");
         }
+        // What a passing value hides (declared near-ties of greedy decoding), row by row.
+        for (ResultRow r : rows) {
+            if (r.equivalence() != null) {
+                r.equivalence().stream().filter(o -> o.note() != null)
+                        .forEach(o -> md.append("\n- ").append(r.impl()).append(", ").append(o.output()).append(": ").append(o.note()));
+            }
+        }
+        md.append(rows.stream().anyMatch(r -> r.equivalence() != null && r.equivalence().stream().anyMatch(o -> o.note() != null)) ? "\n" : "");
     }
 
     static String firstLine(String s) {

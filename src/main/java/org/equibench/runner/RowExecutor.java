@@ -26,12 +26,21 @@ public final class RowExecutor {
     }
 
     public static RowRun execute(Launcher launcher, RunSpec spec, Path rowDir, Duration timeout) {
-        return execute(launcher.command(spec, rowDir.resolve("spec.json"), rowDir.resolve("out")),
+        return execute(launcher.command(spec, rowDir.resolve("spec.json"), rowDir.resolve("out")), launcher.environment(),
                 launcher.workingDirectory(), spec, rowDir, timeout);
     }
 
     /** Runs an explicit command line; used by launchers and by tests that need a misbehaving runner. */
     public static RowRun execute(List<String> command, Path workDir, RunSpec spec, Path rowDir, Duration timeout) {
+        return execute(command, Map.of(), workDir, spec, rowDir, timeout);
+    }
+
+    /**
+     * Runs a command line with the thread variables and the launcher's own variables (native library paths) set;
+     * both are recorded with the run.
+     */
+    public static RowRun execute(List<String> command, Map<String, String> launcherEnvironment, Path workDir, RunSpec spec,
+                                 Path rowDir, Duration timeout) {
         String row = spec.task() + " " + spec.impl();
         Path out = rowDir.resolve("out");
         Path stderr = rowDir.resolve("stderr.txt");
@@ -45,7 +54,9 @@ public final class RowExecutor {
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectOutput(rowDir.resolve("stdout.txt").toFile())
                 .redirectError(stderr.toFile());
-        pb.environment().putAll(ThreadEnvironment.forThreads(spec.threads()));
+        Map<String, String> environment = new java.util.TreeMap<>(ThreadEnvironment.forThreads(spec.threads()));
+        environment.putAll(launcherEnvironment);
+        pb.environment().putAll(environment);
         java.time.Instant spawn = java.time.Instant.now();
         long spawnEpochNs = spawn.getEpochSecond() * 1_000_000_000L + spawn.getNano();
         long t0 = System.nanoTime();
@@ -74,12 +85,12 @@ public final class RowExecutor {
                 return failed(spec, out, row + ": runner timed out after " + timeout.toSeconds() + " s and was killed"
                         + stderrSuffix(tail), -1, wall, sampler.peakRssBytes(), tail, sampler.samples(), spawnEpochNs);
             }
-            return readResult(spec, row, out, process.exitValue(), wall, sampler, tail, spawnEpochNs);
+            return readResult(spec, row, out, process.exitValue(), wall, sampler, tail, spawnEpochNs, environment);
         }
     }
 
     private static RowRun readResult(RunSpec spec, String row, Path out, int exit, long wall, ProcessSampler sampler, String tail,
-                                     long spawnEpochNs) {
+                                     long spawnEpochNs, Map<String, String> environment) {
         Path resultFile = out.resolve("result.json");
         RunResult result = null;
         String parseProblem = null;
@@ -108,7 +119,7 @@ public final class RowExecutor {
                     spawnEpochNs);
         }
         return new RowRun(spec, result, null, exit, wall, sampler.peakRssBytes(), tail, out, sampler.samples(), spawnEpochNs,
-                ThreadEnvironment.forThreads(spec.threads()));
+                environment);
     }
 
     private static RowRun failed(RunSpec spec, Path out, String message, int exit, long wall, long peak, String tail,

@@ -1,17 +1,28 @@
 package org.equibench.runner;
 
-import org.equibench.protocol.RunSpec;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.equibench.protocol.RunSpec;
+import org.equibench.runner.provision.NativeLibraries;
+import org.equibench.runner.provision.PythonVenv;
 import org.equibench.runner.provision.RustBuild;
 
-/** Rust rows: the release binary containers/rust/target/release/equibench-runner. */
+/**
+ * Rust rows: the release binaries of containers/rust (see {@link RustBuild}); libtorch's rows run in the libtorch
+ * binary, the others in the main one.
+ */
 public final class RustLauncher implements Launcher {
     private final RustBuild build;
+    private final PythonVenv venv;
+    private final Path root;
 
     public RustLauncher(Path root) {
         this.build = new RustBuild(root);
+        this.venv = new PythonVenv(root);
+        this.root = root;
     }
 
     @Override
@@ -25,17 +36,38 @@ public final class RustLauncher implements Launcher {
     }
 
     @Override
+    public Optional<String> unavailableReason(String impl) {
+        return RustBuild.TORCH_ROWS.contains(impl) ? build.ensureTorch() : build.ensure();
+    }
+
+    @Override
     public Path workingDirectory() {
         return build.projectDir();
     }
 
     @Override
     public List<String> listCommand() {
-        return List.of(build.binary().toString(), "--list");
+        return List.of(build.binary(RustBuild.MAIN).toString(), "--list");
+    }
+
+    @Override
+    public List<List<String>> listCommands() {
+        return build.ensureTorch().isPresent() ? List.of(listCommand())
+                : List.of(listCommand(), List.of(build.binary(RustBuild.TORCH).toString(), "--list"));
+    }
+
+    /** Where the ort rows find ONNX Runtime Java's library, and the tch rows the venv's libtorch. */
+    @Override
+    public Map<String, String> environment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        NativeLibraries.onnxRuntime(root).ifPresent(lib -> env.put("ORT_DYLIB_PATH", lib.toString()));
+        NativeLibraries.libtorchDir(venv).ifPresent(lib -> env.put("LD_LIBRARY_PATH", lib.toString()));
+        return env;
     }
 
     @Override
     public List<String> command(RunSpec spec, Path specFile, Path outDir) {
-        return List.of(build.binary().toString(), "--spec", specFile.toString(), "--out", outDir.toString());
+        String binary = RustBuild.TORCH_ROWS.contains(spec.impl()) ? RustBuild.TORCH : RustBuild.MAIN;
+        return List.of(build.binary(binary).toString(), "--spec", specFile.toString(), "--out", outDir.toString());
     }
 }

@@ -14,6 +14,11 @@ public record InputDeclaration(String role, String kind, String dtype, List<Obje
         return new InputDeclaration(role, "csv", null, null, description);
     }
 
+    /** A file read whole by the row's own library: model files, tokenizer files, text. */
+    public static InputDeclaration file(String role, String kind, String description) {
+        return new InputDeclaration(role, kind, null, null, description);
+    }
+
     public static InputDeclaration npy(String role, String dtype, String description, Object... dims) {
         return new InputDeclaration(role, "npy", dtype, Arrays.asList(dims), description);
     }

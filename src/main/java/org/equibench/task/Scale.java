@@ -20,6 +20,14 @@ public enum Scale {
         this.rounds = rounds;
     }
 
+    /** How often each row runs at a scale; a task with long phases may ask for less (see {@link Task#plan}). */
+    public record Plan(int warmup, int warmupMinMs, int repetitions, int rounds) {
+    }
+
+    public Plan plan() {
+        return new Plan(warmup, warmupMinMs, repetitions, rounds);
+    }
+
     public String id() {
         return name().toLowerCase();
     }

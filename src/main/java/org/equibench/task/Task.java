@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything the harness knows about one benchmark task, and the only place it knows it: what identical
@@ -72,6 +73,28 @@ public interface Task {
     /** True when the inputs differ by scale (data size); goldens are then kept per scale. */
     default boolean inputsDependOnScale() {
         return false;
+    }
+
+    /**
+     * Figures the harness derives from a passing row's outputs, the same way for every row (per-token latency
+     * percentiles from step times, say), added to the row's metrics; {@code outputs} maps an output to its file.
+     */
+    default Map<String, Double> derivedMetrics(org.equibench.protocol.RunSpec spec, java.util.function.Function<String, Path> outputs)
+            throws IOException {
+        return Map.of();
+    }
+
+    /** Warm-up, repetitions and rounds at a scale: the scale's own unless the task's phases are long. */
+    default Scale.Plan plan(Scale scale) {
+        return scale.plan();
+    }
+
+    /**
+     * Whether a golden of the reference outputs is committed at this scale (data/reference): not for tasks whose
+     * data grows with the scale, except at CI scale.
+     */
+    default boolean goldenKept(Scale scale) {
+        return !inputsDependOnScale() || scale == Scale.CI;
     }
 
     default Duration timeout(Scale scale) {

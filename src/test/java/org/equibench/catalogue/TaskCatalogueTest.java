@@ -62,15 +62,19 @@ class TaskCatalogueTest {
         Set<String> declared = Tasks.all().stream()
                 .flatMap(t -> t.implementations().stream().filter(i -> i.language().equals(language)).map(i -> t.id() + " " + i.id()))
                 .collect(Collectors.toCollection(TreeSet::new));
-        Set<String> listed = new TreeSet<>(list(launcher));
-        assertThat(listed).as("pairs the %s runner implements (%s)", language, String.join(" ", launcher.listCommand()))
+        Set<String> listed = new TreeSet<>();
+        for (List<String> command : launcher.listCommands()) {
+            listed.addAll(list(command, launcher));
+        }
+        assertThat(listed).as("pairs the %s runner implements (%s)", language, launcher.listCommands())
                 .containsAll(declared);
         assertThat(declared).as("pairs the %s runner implements that no task declares", language).containsAll(listed);
     }
 
-    private static List<String> list(Launcher launcher) throws Exception {
-        Process p = new ProcessBuilder(launcher.listCommand()).directory(launcher.workingDirectory().toFile())
-                .redirectErrorStream(true).start();
+    private static List<String> list(List<String> command, Launcher launcher) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(launcher.workingDirectory().toFile()).redirectErrorStream(true);
+        pb.environment().putAll(launcher.environment());
+        Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("runner --list finished").isTrue();
         assertThat(p.exitValue()).as("exit code of --list; output: %s", out).isZero();

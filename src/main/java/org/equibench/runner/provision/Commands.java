@@ -37,9 +37,16 @@ public final class Commands {
     }
 
     public static Outcome run(List<String> command, Path workDir, Path log, long timeoutMinutes) throws IOException {
+        return run(command, java.util.Map.of(), workDir, log, timeoutMinutes);
+    }
+
+    /** Runs with {@code environment} added to this process's environment. */
+    public static Outcome run(List<String> command, java.util.Map<String, String> environment, Path workDir, Path log,
+                              long timeoutMinutes) throws IOException {
         Files.createDirectories(log.getParent());
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().putAll(environment);
         Process p = pb.start();
         try {
             if (!p.waitFor(timeoutMinutes, TimeUnit.MINUTES)) {

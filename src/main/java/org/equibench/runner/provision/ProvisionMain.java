@@ -16,9 +16,12 @@ public final class ProvisionMain {
         boolean requireAll = "all".equalsIgnoreCase(System.getProperty("equibench.require", ""));
         Optional<String> python = new PythonVenv(root).ensure();
         report("python", python);
-        Optional<String> rust = new RustBuild(root).ensure();
+        RustBuild build = new RustBuild(root);
+        Optional<String> rust = build.ensure();
         report("rust", rust);
-        if (requireAll && (python.isPresent() || rust.isPresent())) {
+        Optional<String> rustTorch = build.ensureTorch();
+        report("rust libtorch", rustTorch);
+        if (requireAll && (python.isPresent() || rust.isPresent() || rustTorch.isPresent())) {
             System.err.println("[equibench] equibench.require=all and a toolchain is missing: failing the build");
             System.exit(1);
         }

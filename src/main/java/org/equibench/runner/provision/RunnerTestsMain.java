@@ -22,11 +22,11 @@ public final class RunnerTestsMain {
 
         PythonVenv venv = new PythonVenv(root);
         run("python", venv.ensure(), List.of(venv.python().toString(), "-m", "pytest", "-q", "tests"), venv.projectDir(),
-                requireAll, failures);
+                requireAll, failures, java.util.Map.of());
         RustBuild rust = new RustBuild(root);
         Optional<String> cargo = rust.ensure().or(() -> Commands.find("cargo").isEmpty() ? Optional.of("cargo not found") : Optional.empty());
-        run("rust", cargo, List.of(Commands.find("cargo").map(Path::toString).orElse("cargo"), "test", "--release", "--locked", "--quiet"),
-                rust.projectDir(), requireAll, failures);
+        run("rust", cargo, List.of(Commands.find("cargo").map(Path::toString).orElse("cargo"), "test", "--release", "--locked", "--quiet",
+                "--workspace"), rust.projectDir(), requireAll, failures, rust.testEnvironment());
 
         if (!failures.isEmpty()) {
             System.err.println("[equibench] runner tests failed: " + String.join("; ", failures));
@@ -35,7 +35,7 @@ public final class RunnerTestsMain {
     }
 
     private static void run(String language, Optional<String> unavailable, List<String> command, Path dir, boolean requireAll,
-                            List<String> failures) throws IOException, InterruptedException {
+                            List<String> failures, java.util.Map<String, String> environment) throws IOException, InterruptedException {
         if (unavailable.isPresent()) {
             String why = language + " runner unavailable: " + unavailable.get();
             if (requireAll) {
@@ -46,7 +46,9 @@ public final class RunnerTestsMain {
             return;
         }
         System.out.println("[equibench] " + language + " runner tests: " + String.join(" ", command) + " (in " + dir + ")");
-        int exit = new ProcessBuilder(command).directory(dir.toFile()).inheritIO().start().waitFor();
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).inheritIO();
+        pb.environment().putAll(environment);
+        int exit = pb.start().waitFor();
         if (exit != 0) {
             failures.add(language + " runner tests exited with code " + exit);
         }

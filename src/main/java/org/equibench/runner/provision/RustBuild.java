@@ -1,49 +1,100 @@
 package org.equibench.runner.provision;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * The Rust runner binary, built by {@code cargo build --release --locked} from the committed Cargo.lock.
- * Cargo's own fingerprints make a second build a no-op when nothing changed.
+ * The Rust runner binaries, built by {@code cargo build --release --locked} from the committed Cargo.lock into
+ * the cache folder's Cargo target ({@link CacheDir}), so every clone on the machine reuses the compiled
+ * dependencies (candle, ort, llama.cpp, tch); Cargo's own fingerprints decide what to rebuild.
+ * <p>
+ * Two binaries: {@code equibench-runner} (every row but libtorch's) and {@code equibench-runner-tch}, which links
+ * the libtorch of the Python venv's torch. Loading libtorch into every Rust row would distort their start-up
+ * and memory figures; and a machine without the venv can still run the other Rust rows.
  */
 public final class RustBuild {
+    public static final String MAIN = "equibench-runner";
+    public static final String TORCH = "equibench-runner-tch";
+    /** The rows the libtorch binary implements (its --list must say the same; the catalogue test checks). */
+    public static final java.util.Set<String> TORCH_ROWS = java.util.Set.of("rust/tch");
+
+    private final Path root;
     private final Path projectDir;
     private final Path log;
-    private Optional<String> outcome;
+    private Optional<String> mainOutcome;
+    private Optional<String> torchOutcome;
 
     public RustBuild(Path root) {
+        this.root = root;
         this.projectDir = root.resolve("containers/rust");
         this.log = root.resolve("target/equibench/provision-rust.log");
     }
 
-    public Path binary() {
-        return projectDir.resolve("target/release/equibench-runner");
+    public static Path targetDir() {
+        return CacheDir.root().resolve("cargo-target");
+    }
+
+    public Path binary(String name) {
+        return targetDir().resolve("release").resolve(name);
     }
 
     public Path projectDir() {
         return projectDir;
     }
 
-    /** Builds once per JVM; empty if the binary is ready, else the reason it is not. */
+    /** Builds the main binary once per JVM; empty if it is ready, else the reason it is not. */
     public synchronized Optional<String> ensure() {
-        if (outcome == null) {
-            outcome = build();
+        if (mainOutcome == null) {
+            mainOutcome = build(MAIN, Map.of());
         }
-        return outcome;
+        return mainOutcome;
     }
 
-    private Optional<String> build() {
+    /** Builds the libtorch binary once per JVM, against the venv's torch; empty if ready, else why not. */
+    public synchronized Optional<String> ensureTorch() {
+        if (torchOutcome == null) {
+            PythonVenv venv = new PythonVenv(root);
+            Optional<String> python = venv.ensure();
+            torchOutcome = python.isPresent() ? Optional.of("libtorch comes from the Python venv's torch, which is unavailable: "
+                    + python.get()) : build(TORCH, torchBuildEnvironment(venv));
+        }
+        return torchOutcome;
+    }
+
+    /** tch-sys finds libtorch through the venv's python (LIBTORCH_USE_PYTORCH); 2.7.1 is newer than tch 0.20 expects. */
+    static Map<String, String> torchBuildEnvironment(PythonVenv venv) {
+        return Map.of("LIBTORCH_USE_PYTORCH", "1", "LIBTORCH_BYPASS_VERSION_CHECK", "1",
+                "PATH", venv.python().getParent() + File.pathSeparator + System.getenv().getOrDefault("PATH", ""));
+    }
+
+    /**
+     * What `cargo test --workspace` needs: the shared target folder, the libtorch build variables, and at run time
+     * the venv's libtorch and ONNX Runtime Java's library (the same the rows get).
+     */
+    public Map<String, String> testEnvironment() {
+        PythonVenv venv = new PythonVenv(root);
+        Map<String, String> env = new java.util.HashMap<>(torchBuildEnvironment(venv));
+        env.put("CARGO_TARGET_DIR", targetDir().toString());
+        NativeLibraries.libtorchDir(venv).ifPresent(lib -> env.put("LD_LIBRARY_PATH", lib.toString()));
+        NativeLibraries.onnxRuntime(root).ifPresent(lib -> env.put("ORT_DYLIB_PATH", lib.toString()));
+        return env;
+    }
+
+    private Optional<String> build(String binary, Map<String, String> environment) {
         Optional<Path> cargo = Commands.find("cargo");
         if (cargo.isEmpty()) {
             return Optional.of("cargo not found on PATH (nor in ~/.cargo/bin)");
         }
         try {
-            Commands.Outcome built = Commands.run(List.of(cargo.get().toString(), "build", "--release", "--locked"),
-                    projectDir, log, 45);
-            return built.ok() ? Optional.empty() : Optional.of("cargo build --release --locked failed: " + built.outputTail());
+            Map<String, String> env = new java.util.HashMap<>(environment);
+            env.put("CARGO_TARGET_DIR", targetDir().toString());
+            List<String> command = List.of(cargo.get().toString(), "build", "--release", "--locked", "--bin", binary);
+            Commands.Outcome built = Commands.run(command, env, projectDir, log, 60);
+            return built.ok() ? Optional.empty() : Optional.of(String.join(" ", command) + " failed: " + built.outputTail());
         } catch (IOException e) {
             return Optional.of("cannot run cargo: " + e.getMessage());
         }

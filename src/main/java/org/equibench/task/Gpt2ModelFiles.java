@@ -1,0 +1,69 @@
+package org.equibench.task;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.equibench.data.Sha256;
+import org.equibench.runner.provision.CacheDir;
+import org.equibench.runner.provision.Commands;
+import org.equibench.runner.provision.PythonVenv;
+
+/**
+ * The GPT-2 model files every row reads (safetensors, ONNX, TorchScript, GGUF, tokenizer.json), made once from
+ * one set of weights by {@code python -m equibench_runner.modelfiles gpt2} (torch does the exports) and kept in
+ * the cache folder, keyed by the request, the maker's source and the pinned requirements: a 124M export takes
+ * minutes, so later runs and clones reuse it.
+ */
+final class Gpt2ModelFiles {
+    static final List<String> FILES = List.of("config.json", "model.safetensors", "model.onnx", "model.pt", "model.gguf",
+            "tokenizer.json");
+
+    private Gpt2ModelFiles() {
+    }
+
+    /** The folder holding {@link #FILES}, made now if no earlier run made it. */
+    static Path ensure(Path root, List<String> request, String weightsIdentity) throws IOException {
+        Path python = root.resolve("containers/python");
+        Path dir = CacheDir.root().resolve("models").resolve("gpt2-" + key(python, request, weightsIdentity).substring(0, 16));
+        if (Files.isRegularFile(dir.resolve("model-files.json"))) {
+            return dir;
+        }
+        PythonVenv venv = new PythonVenv(root);
+        Optional<String> unavailable = venv.ensure();
+        if (unavailable.isPresent()) {
+            throw new IOException("the GPT-2 model files are made with the Python venv's torch, which is unavailable: "
+                    + unavailable.get());
+        }
+        Path partial = dir.resolveSibling(dir.getFileName() + ".partial");
+        Commands.run(List.of("rm", "-rf", partial.toString()), python, root.resolve("target/equibench/gpt2-model-files.log"), 1);
+        Files.createDirectories(partial);
+        List<String> command = new ArrayList<>(List.of(venv.python().toString(), "-m", "equibench_runner.modelfiles", "gpt2",
+                "--out", partial.toString()));
+        command.addAll(request);
+        Path log = root.resolve("target/equibench/gpt2-model-files.log");
+        System.out.println("[equibench] gpt2-generate: making the model files (once per request) into " + dir);
+        Commands.Outcome made = Commands.run(command, python, log, 30);
+        if (!made.ok()) {
+            throw new IOException("making the GPT-2 model files failed (" + String.join(" ", command) + "): " + made.outputTail());
+        }
+        Files.move(partial, dir, StandardCopyOption.ATOMIC_MOVE);
+        return dir;
+    }
+
+    /** What decides the files' bytes: the request, the maker's source, the pinned torch/onnx/gguf versions. */
+    private static String key(Path python, List<String> request, String weightsIdentity) throws IOException {
+        StringBuilder identity = new StringBuilder(String.join(" ", request)).append('\n').append(weightsIdentity);
+        identity.append('\n').append(Sha256.of(python.resolve("requirements.txt")));
+        try (Stream<Path> sources = Files.walk(python.resolve("equibench_runner/modelfiles"))) {
+            for (Path source : sources.filter(p -> p.toString().endsWith(".py")).sorted().toList()) {
+                identity.append('\n').append(source.getFileName()).append(' ').append(Sha256.of(source));
+            }
+        }
+        return Sha256.of(identity.toString());
+    }
+}
