@@ -7,7 +7,7 @@ import platform
 import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 import threadpoolctl
@@ -20,6 +20,21 @@ from .tasks.base import Task
 LIBRARIES = ("numpy", "scipy", "scikit-learn", "threadpoolctl", "joblib")
 # Import name of each framework distribution whose module differs from it.
 IMPORT_NAMES = {"scikit-learn": "sklearn"}
+
+
+@runtime_checkable
+class NativeEngine(Protocol):
+    """A task that computes in a native engine it loads itself (libtorch, onnxruntime), which opens the model
+    files itself rather than through data.py's readers."""
+
+    def native_engine(self) -> dict[str, str]:
+        """Descriptive manifest fields: `native.engine` (name and version), `native.library` (the shared library's
+        path) and `native.sha256` (its digest)."""
+        ...
+
+    def inputs_read(self) -> frozenset[Path]:
+        """The input files the task and its engine have read."""
+        ...
 
 
 def runtime(spec: Spec, task: Task) -> dict[str, Any]:
@@ -44,12 +59,17 @@ def manifest(spec: Spec, task: Task) -> dict[str, str | int | float | bool]:
     """The flat fairness manifest (PROTOCOL.md, "The fairness manifest"), every field read back now: from the
     task's arrays and model objects, threadpoolctl, the environment, and the input files the task opened."""
     read = files_read()
+    native: dict[str, str] = {}
+    if isinstance(task, NativeEngine):
+        read |= task.inputs_read()
+        native = task.native_engine()
     return {
         "language": "python",
         "language_version": platform.python_version(),
         "framework": task.framework,
         "framework_version": _module_version(task.framework),
         "blas": blas_description(),
+        **native,
         "dtype": dtype_name(task.compute_dtype()),
         "threads.compute": compute_threads(),
         **{f"threads.env.{name}": value for name, value in thread_env().items()},

@@ -39,23 +39,49 @@ public final class JavaForkLauncher implements Launcher {
     }
 
     @Override
+    public Optional<String> unavailableReason(String impl) {
+        if (!NewerJdk.ROWS.contains(impl)) {
+            return Optional.empty();
+        }
+        return NewerJdk.home().isEmpty() ? Optional.of(impl + " needs Java 21+ with jdk.incubator.vector: none at "
+                + NewerJdk.describeSearch()) : Files.isDirectory(root.resolve(NewerJdk.CLASSES))
+                ? Optional.empty() : Optional.of(impl + ": " + NewerJdk.CLASSES + " is missing (the build compiles it "
+                + "with that JDK's javac, profile jlama)");
+    }
+
+    @Override
     public List<String> command(RunSpec spec, Path specFile, Path outDir) {
+        boolean newer = NewerJdk.ROWS.contains(spec.impl());
         List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add((newer ? NewerJdk.home().orElseThrow() : Path.of(System.getProperty("java.home"))).resolve("bin/java").toString());
         // Serial GC: the fewest JVM helper threads, closest to "single-threaded" for a tiny heap.
         cmd.add("-XX:+UseSerialGC");
+        if (newer) {
+            // Jlama's kernels are on the Vector API (an incubator module); the tokenizer's native library asks for access.
+            cmd.addAll(List.of("--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"));
+        }
         cmd.add("-Dai.djl.offline=true");
         cmd.add("-Dai.djl.pytorch.num_threads=" + spec.threads());
         cmd.add("-Dai.djl.pytorch.num_interop_threads=" + spec.threads());
         cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
         cmd.add("-cp");
-        cmd.add(classpath());
+        cmd.add(newer ? classpath() + java.io.File.pathSeparator + newerJdkClasspath() : classpath());
         cmd.add(MAIN_CLASS);
         cmd.add("--spec");
         cmd.add(specFile.toString());
         cmd.add("--out");
         cmd.add(outDir.toString());
         return cmd;
+    }
+
+    /** The Java 21 classes and the dependencies only the newer-JDK rows bring (Jlama), as the build listed them. */
+    private String newerJdkClasspath() {
+        try {
+            return root.resolve(NewerJdk.CLASSES) + java.io.File.pathSeparator
+                    + Files.readString(root.resolve("target/jlama-classpath.txt")).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** target/classes plus the runtime dependencies Maven listed; the test JVM's own classpath otherwise. */

@@ -74,7 +74,14 @@ public final class Gpt2GenerateTask implements Task {
         return List.of(
                 Implementation.of(REFERENCE, "transformers 5.25 GPT2LMHeadModel on PyTorch 2.7.1", "f32")
                         .withNote("eager PyTorch with the transformers KV cache (DynamicCache)"),
-                Implementation.of("python/onnxruntime", "ONNX Runtime 1.29 (Python) on the harness's ONNX export", "f32"));
+                Implementation.of("python/onnxruntime", "ONNX Runtime 1.29 (Python) on the harness's ONNX export", "f32"),
+                Implementation.of("java/onnxruntime", "ONNX Runtime Java 1.29 on the same ONNX file", "f32"),
+                Implementation.of("java/djl", "DJL 0.35.1, PyTorch engine (libtorch 2.7.1), TorchScript export", "f32")
+                        .withNote("the harness's TorchScript module (forward with explicit past key-values) run by libtorch "
+                                + "through DJL; one intra-op and one inter-op thread"),
+                Implementation.of("java/jlama", "Jlama 0.8.4, pure Java on the Vector API (Temurin 25 JVM)", "f32")
+                        .withNote("its forked JVM runs on Java 25 with jdk.incubator.vector, not the harness's Java 17; "
+                                + "f32 weights and working memory, Jlama's Java kernels (no native library)"));
     }
 
     @Override

@@ -23,6 +23,8 @@ final class Gpt2ModelFiles {
     static final List<String> FILES = List.of("config.json", "model.safetensors", "model.onnx", "model.pt", "model.gguf",
             "tokenizer.json");
 
+    private static final int KEEP = 3;
+
     private Gpt2ModelFiles() {
     }
 
@@ -52,7 +54,20 @@ final class Gpt2ModelFiles {
             throw new IOException("making the GPT-2 model files failed (" + String.join(" ", command) + "): " + made.outputTail());
         }
         Files.move(partial, dir, StandardCopyOption.ATOMIC_MOVE);
+        removeOldest(dir.getParent());
         return dir;
+    }
+
+    /** A 124M set is ~2 GB: keep the newest few (CI and full scale of the current maker, and one more). */
+    private static void removeOldest(Path models) throws IOException {
+        List<Path> sets;
+        try (Stream<Path> all = Files.list(models)) {
+            sets = all.filter(p -> p.getFileName().toString().startsWith("gpt2-") && Files.isDirectory(p))
+                    .sorted(java.util.Comparator.comparing((Path p) -> p.toFile().lastModified()).reversed()).toList();
+        }
+        for (Path old : sets.subList(Math.min(KEEP, sets.size()), sets.size())) {
+            Commands.run(List.of("rm", "-rf", old.toString()), models, models.resolve("cleanup.log"), 5);
+        }
     }
 
     /** What decides the files' bytes: the request, the maker's source, the pinned torch/onnx/gguf versions. */

@@ -30,7 +30,9 @@ final class RoomRules {
                 .whereLayer("report").mayOnlyAccessLayers("task", "check", "runner", "measure", "data", "protocol")
                 // Java rows run in their own JVM: they see the task's typed params, never the harness.
                 .whereLayer("impl").mayOnlyAccessLayers("task", "measure", "data", "protocol")
-                .whereLayer("task").mayOnlyAccessLayers("check", "data", "protocol")
+                // a task may prepare inputs with a provisioned tool (model exports need the venv's torch) and derive
+                // figures with the harness's statistics; it never starts a row
+                .whereLayer("task").mayOnlyAccessLayers("check", "runner", "measure", "data", "protocol")
                 // checks compare outputs; they know nothing of tasks or of how rows were run
                 .whereLayer("check").mayOnlyAccessLayers("data", "protocol")
                 .whereLayer("runner").mayOnlyAccessLayers("measure", "data", "protocol")
