@@ -15,7 +15,8 @@ fn main() {
     let lock_path = workspace_dir.join("Cargo.lock");
     let workspace_manifest = workspace_dir.join("Cargo.toml");
 
-    println!("cargo:rerun-if-changed=build.rs");
+    // Every binary crate of the workspace runs this one script (`build = "../runner/build.rs"`).
+    println!("cargo:rerun-if-changed={}", workspace_dir.join("runner").join("build.rs").display());
     println!("cargo:rerun-if-changed={}", lock_path.display());
     println!("cargo:rerun-if-changed={}", workspace_manifest.display());
     for var in ["CARGO_PROFILE_RELEASE_LTO", "CARGO_PROFILE_RELEASE_CODEGEN_UNITS"] {

@@ -1,178 +1,52 @@
-//! equibench-runner: the Rust side of the equibench runner protocol.
-//!
-//! `equibench-runner --spec SPEC.json --out OUT_DIR` runs the spec's task and
-//! writes OUT_DIR/result.json plus one .npy per output (containers/PROTOCOL.md).
-//! On failure it writes a `status: "error"` result when it still can, prints
-//! the message to stderr and exits with status 1. `equibench-runner --list`
-//! prints the (task, implementation) pairs it implements.
+//! equibench-runner: every Rust row that needs no libtorch (those are in
+//! `equibench-runner-tch`, so that no other row loads libtorch into its process).
+//! The command line, the run and result.json are the library's [`cli::main`].
 
-mod data;
-mod measure;
-mod protocol;
-mod registry;
-mod runner;
-mod runtime;
-mod task;
-mod tasks;
-mod threads;
-
-#[cfg(test)]
-mod alloc_counter;
-
-use std::ffi::OsString;
-use std::fs;
-use std::panic::{self, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
-use serde::Serialize;
+use equibench_runner::cli;
+use equibench_runner::registry::{Entry, entry};
+use equibench_runner::tasks::{gpt2_generate, iris_mlp, kmeans_blobs, linreg_california, svm_digits};
 
-use protocol::{ErrorResult, PROTOCOL_VERSION, Spec};
-
-const USAGE: &str = "usage: equibench-runner --spec SPEC.json --out OUT_DIR\n       equibench-runner --list";
-
-/// What the command line asks for.
-enum Command {
-    Run(Args),
-    List,
-    Help,
-}
-
-struct Args {
-    spec: PathBuf,
-    out: PathBuf,
-}
-
-/// Task and impl of the spec being run, once known; they label an error result.
-#[derive(Default)]
-struct Identity {
-    task: Option<String>,
-    implementation: Option<String>,
-}
+/// Every (task, implementation) pair of this binary; `--list` prints them in this order.
+const REGISTRY: &[Entry] = &[
+    entry("iris-mlp", "rust/pure", iris_mlp::rust_pure),
+    entry("linreg-california", "rust/linfa", linreg_california::rust_linfa),
+    entry("linreg-california", "rust/smartcore", linreg_california::rust_smartcore),
+    entry("svm-digits", "rust/linfa", svm_digits::rust_linfa),
+    entry("svm-digits", "rust/smartcore", svm_digits::rust_smartcore),
+    entry("kmeans-blobs", "rust/linfa", kmeans_blobs::rust_linfa),
+    entry("kmeans-blobs", "rust/smartcore", kmeans_blobs::rust_smartcore),
+    entry("gpt2-generate", "rust/ort", gpt2_generate::rust_ort),
+    entry("gpt2-generate", "rust/candle", gpt2_generate::rust_candle),
+];
 
 fn main() -> ExitCode {
-    let args = match parse_args(std::env::args_os().skip(1)) {
-        Ok(Command::Run(args)) => args,
-        Ok(Command::List) => {
-            print!("{}", registry::list());
-            return ExitCode::SUCCESS;
-        }
-        Ok(Command::Help) => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Err(e) => {
-            eprintln!("equibench-runner: {e:#}\n{USAGE}");
-            return ExitCode::FAILURE;
-        }
-    };
-
-    let mut identity = Identity::default();
-    // A panic is a bug, but the harness should still get a result.json naming it.
-    let error = match panic::catch_unwind(AssertUnwindSafe(|| run(&args, &mut identity))) {
-        Ok(Ok(())) => return ExitCode::SUCCESS,
-        Ok(Err(e)) => format!("{e:#}"),
-        Err(payload) => {
-            let message = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".to_string());
-            format!("internal error (panic): {message}")
-        }
-    };
-
-    eprintln!("equibench-runner: error: {error}");
-    let result = ErrorResult {
-        protocol: PROTOCOL_VERSION,
-        task: identity.task.as_deref(),
-        implementation: identity.implementation.as_deref(),
-        status: "error",
-        error: &error,
-    };
-    if let Err(e) = fs::create_dir_all(&args.out)
-        .map_err(anyhow::Error::from)
-        .and_then(|()| write_result(&args.out, &result))
-    {
-        eprintln!("equibench-runner: could not write the error result either: {e:#}");
-    }
-    ExitCode::FAILURE
-}
-
-fn parse_args(mut args: impl Iterator<Item = OsString>) -> Result<Command> {
-    let (mut spec, mut out) = (None, None);
-    while let Some(arg) = args.next() {
-        let arg_str = arg.to_string_lossy();
-        let (flag, inline) = match arg_str.split_once('=') {
-            Some((flag, value)) if flag.starts_with("--") => (flag.to_string(), Some(PathBuf::from(value))),
-            _ => (arg_str.to_string(), None),
-        };
-        let slot = match flag.as_str() {
-            "--spec" => &mut spec,
-            "--out" => &mut out,
-            "--list" if inline.is_none() => return Ok(Command::List),
-            "-h" | "--help" => return Ok(Command::Help),
-            _ => bail!("unknown argument '{arg_str}'"),
-        };
-        let value = match inline {
-            Some(value) => value,
-            None => PathBuf::from(args.next().with_context(|| format!("{flag} needs a value"))?),
-        };
-        *slot = Some(value);
-    }
-    Ok(Command::Run(Args { spec: spec.context("missing --spec")?, out: out.context("missing --out")? }))
-}
-
-fn run(args: &Args, identity: &mut Identity) -> Result<()> {
-    let out = &args.out;
-    fs::create_dir_all(out).with_context(|| format!("cannot create output directory {}", out.display()))?;
-    // A result.json left from an earlier run must never pass for this run's.
-    match fs::remove_file(out.join("result.json")) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-            return Err(e).with_context(|| format!("cannot remove old {}/result.json", out.display()));
-        }
-        _ => {}
-    }
-
-    let text = fs::read_to_string(&args.spec)
-        .with_context(|| format!("cannot read spec {}", args.spec.display()))?;
-    (identity.task, identity.implementation) = protocol::spec_identity(&text);
-    let spec = Spec::from_json(&text, &args.spec)?;
-    let create = registry::lookup(&spec.task, &spec.implementation)?;
-    let result = runner::run(&spec, out, create)?;
-    write_result(out, &result)
-}
-
-/// Writes result.json atomically (temp file + rename): the harness never sees half a file.
-fn write_result(out: &Path, result: &impl Serialize) -> Result<()> {
-    let path = out.join("result.json");
-    let tmp = out.join("result.json.tmp");
-    let mut json = serde_json::to_string_pretty(result).context("cannot serialise result.json")?;
-    json.push('\n');
-    fs::write(&tmp, json).with_context(|| format!("cannot write {}", tmp.display()))?;
-    fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))
+    cli::main("equibench-runner", REGISTRY)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use equibench_runner::registry::{list, lookup};
 
-    fn parse(args: &[&str]) -> Result<Command> {
-        parse_args(args.iter().map(OsString::from))
+    #[test]
+    fn lists_every_pair_once() {
+        equibench_runner::registry::check(REGISTRY).unwrap();
+        assert_eq!(list(REGISTRY).lines().next(), Some("iris-mlp rust/pure"));
     }
 
     #[test]
-    fn parses_arguments() {
-        let Command::Run(args) = parse(&["--spec", "s.json", "--out=o"]).unwrap() else {
-            panic!("not a run")
-        };
-        assert_eq!((args.spec, args.out), (PathBuf::from("s.json"), PathBuf::from("o")));
-        assert!(matches!(parse(&["--help"]).unwrap(), Command::Help));
-        assert!(matches!(parse(&["--list"]).unwrap(), Command::List));
-        assert_eq!(parse(&["--list=x"]).err().unwrap().to_string(), "unknown argument '--list=x'");
-        assert_eq!(parse(&["--spec", "s.json"]).err().unwrap().to_string(), "missing --out");
-        assert_eq!(parse(&["--spec"]).err().unwrap().to_string(), "--spec needs a value");
-        assert_eq!(parse(&["--bogus"]).err().unwrap().to_string(), "unknown argument '--bogus'");
+    fn unknown_pairs_name_what_is_available() {
+        let err = |task, implementation| lookup(REGISTRY, task, implementation).err().unwrap().to_string();
+        assert_eq!(
+            err("nope", "rust/pure"),
+            "unknown task 'nope' (this runner implements: iris-mlp, linreg-california, svm-digits, kmeans-blobs, \
+             gpt2-generate)"
+        );
+        assert_eq!(
+            err("svm-digits", "rust/pure"),
+            "task 'svm-digits' has no implementation 'rust/pure' here (available: rust/linfa, rust/smartcore)"
+        );
     }
 }

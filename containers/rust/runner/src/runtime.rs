@@ -25,18 +25,24 @@ pub fn library_version(name: &str) -> &'static str {
     build_info::LIBRARIES.iter().find(|(n, _)| *n == name).map_or("unknown", |(_, v)| v)
 }
 
+/// The version of `framework`: from the libraries the task reported, else locked in this crate.
+fn framework_version(report: &Report) -> &str {
+    let reported = report.libraries.iter().find(|(name, _)| *name == report.framework);
+    reported.map_or_else(|| library_version(report.framework), |(_, version)| version.as_str())
+}
+
 /// The runtime section for a run of `spec` that produced `report`. Call it
 /// after the phases: it hashes the input files the task read.
 pub fn runtime(spec: &Spec, report: &Report) -> Result<Runtime> {
     let framework = report.framework;
-    let libraries = Ordered(
-        build_info::LIBRARIES.iter().map(|(name, version)| (name.to_string(), version.to_string())).collect(),
-    );
+    let locked = build_info::LIBRARIES.iter().map(|(name, version)| (name.to_string(), version.to_string()));
+    let reported = report.libraries.iter().map(|(name, version)| (name.to_string(), version.clone()));
+    let libraries = Ordered(locked.chain(reported).collect());
     Ok(Runtime {
         language: "rust",
         language_version: build_info::RUSTC_VERSION.to_string(),
         framework: framework.to_string(),
-        framework_version: library_version(framework).to_string(),
+        framework_version: framework_version(report).to_string(),
         libraries,
         hyperparameters: report.hyperparameters.clone(),
         threads: Threads {
@@ -48,6 +54,7 @@ pub fn runtime(spec: &Spec, report: &Report) -> Result<Runtime> {
                 Compute::CallingThread { library } => {
                     format!("no thread pool: {library} computes on the calling thread")
                 }
+                Compute::NativePool { pool, .. } => pool.to_string(),
             },
             rayon_current_num_threads: rayon_threads(),
         },
@@ -76,7 +83,7 @@ fn fairness_manifest(spec: &Spec, report: &Report) -> Result<Ordered<Value>> {
     manifest.push("language", "rust".into());
     manifest.push("language_version", build_info::RUSTC_VERSION.into());
     manifest.push("framework", report.framework.into());
-    manifest.push("framework_version", library_version(report.framework).into());
+    manifest.push("framework_version", framework_version(report).into());
     manifest.push("blas", report.blas.into());
     // Left out rather than guessed when the task did not read it back.
     if let Some(dtype) = report.dtype {
@@ -95,6 +102,11 @@ fn fairness_manifest(spec: &Spec, report: &Report) -> Result<Ordered<Value>> {
     }
     for (name, value) in &report.hp {
         manifest.push(format!("hp.{name}"), value.clone());
+    }
+    if let Some(native) = &report.native {
+        manifest.push("native.engine", native.engine.clone().into());
+        manifest.push("native.library", native.library.display().to_string().into());
+        manifest.push("native.sha256", sha256_file(&native.library)?.into());
     }
     Ok(manifest)
 }
@@ -116,6 +128,7 @@ fn compute_threads(compute: Compute) -> u32 {
     match compute {
         Compute::RayonPool => u32::try_from(rayon_threads()).unwrap_or(u32::MAX),
         Compute::CallingThread { .. } => 1,
+        Compute::NativePool { threads, .. } => threads,
     }
 }
 

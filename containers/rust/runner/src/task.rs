@@ -54,6 +54,21 @@ pub enum Compute {
     RayonPool,
     /// On the calling thread only: `library` has no thread pool.
     CallingThread { library: &'static str },
+    /// On a native library's own pool (`pool` names it), sized to the spec's
+    /// `threads` through the library's API; `threads` is its size as the
+    /// library reports it, or as set where it has no getter (say so in `pool`).
+    NativePool { pool: &'static str, threads: u32 },
+}
+
+/// A native engine a row runs (PROTOCOL.md, `gpt2-generate` manifest): the
+/// descriptive `native.engine`, `native.library` and `native.sha256`.
+#[derive(Clone, Debug)]
+pub struct NativeLibrary {
+    /// Name and version as the library reports them (`onnxruntime 1.29.0`).
+    pub engine: String,
+    /// The shared library the process loaded (or the binary it is linked into);
+    /// the core hashes it after the phases.
+    pub library: std::path::PathBuf,
 }
 
 /// What a task run produced, beyond the measured phases.
@@ -74,6 +89,12 @@ pub struct Report {
     /// Every output of [`Task::outputs`]; the core writes those the spec asks for.
     pub outputs: Vec<(&'static str, OutputArray)>,
     pub notes: Vec<String>,
+    /// Libraries beyond this crate's direct dependencies (recorded at build
+    /// time): a native engine's version read back at run time, or a crate of
+    /// another binary (`tch` in `equibench-runner-tch`). `framework` is looked
+    /// up here first.
+    pub libraries: Vec<(&'static str, String)>,
+    pub native: Option<NativeLibrary>,
 }
 
 impl Report {
@@ -90,6 +111,8 @@ impl Report {
             metrics: Ordered::default(),
             outputs: Vec::new(),
             notes: Vec::new(),
+            libraries: Vec::new(),
+            native: None,
         }
     }
 }

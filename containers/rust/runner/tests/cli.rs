@@ -1,4 +1,5 @@
-//! The binary as the harness starts it: `--list`, and a malformed spec.
+//! The binary as the harness starts it: `--list`, a malformed spec, and the
+//! checks `gpt2-generate` makes before it computes anything.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -36,6 +37,13 @@ fn lists_every_pair_as_task_and_impl() {
     let lines: Vec<&str> = stdout.lines().collect();
     assert!(lines.contains(&"iris-mlp rust/pure"), "{stdout}");
     assert!(lines.contains(&"kmeans-blobs rust/smartcore"), "{stdout}");
+    assert!(lines.contains(&"gpt2-generate rust/ort"), "{stdout}");
+    assert!(lines.contains(&"gpt2-generate rust/candle"), "{stdout}");
+    // Those rows are in binaries of their own.
+    assert!(
+        !lines.iter().any(|line| line.ends_with("rust/tch") || line.ends_with("rust/llama-cpp")),
+        "{stdout}"
+    );
     assert!(lines.iter().all(|line| line.split(' ').count() == 2), "{stdout}");
 }
 
@@ -65,5 +73,92 @@ fn a_wrong_input_shape_fails_before_any_phase_with_the_common_message() {
         serde_json::json!({
             "protocol": 1, "task": "iris-mlp", "impl": "rust/pure", "status": "error", "error": message
         })
+    );
+}
+
+/// A `gpt2-generate` spec for `implementation` on small files in `dir` (a config.json of a 2-layer
+/// model; the other inputs are paths only, written by the test that needs them), `params` changed.
+fn gpt2_spec(dir: &Path, implementation: &str, params: serde_json::Value) -> PathBuf {
+    let config = serde_json::json!({
+        "model_type": "gpt2", "activation_function": "gelu_new", "n_layer": 2, "n_head": 2, "n_embd": 64,
+        "vocab_size": 50257, "n_positions": 1024, "layer_norm_epsilon": 1e-5
+    });
+    std::fs::write(dir.join("config.json"), config.to_string()).unwrap();
+    let mut all = serde_json::json!({ "prompt_count": 2, "new_tokens": 20, "layers": 2, "heads": 2,
+                                      "d_model": 64, "vocab": 50257, "context": 1024, "checkpoint": "seeded" });
+    for (key, value) in params.as_object().unwrap() {
+        all[key] = value.clone();
+    }
+    let input = |file: &str, kind: &str| serde_json::json!({ "path": dir.join(file), "kind": kind });
+    let spec = serde_json::json!({
+        "protocol": 1, "task": "gpt2-generate", "impl": implementation, "device": "cpu", "dtype": "f32",
+        "threads": 1, "warmup": 0, "repetitions": 1, "phases": ["load", "prefill", "decode"],
+        "outputs": ["generated_ids"], "params": all,
+        "inputs": {
+            "config": input("config.json", "json"), "weights": input("model.safetensors", "safetensors"),
+            "onnx": input("model.onnx", "onnx"), "tokenizer": input("tokenizer.json", "json"),
+            "prompts": input("prompts.txt", "text")
+        }
+    });
+    let path = dir.join(format!("spec-{}.json", implementation.replace('/', "_")));
+    std::fs::write(&path, spec.to_string()).unwrap();
+    path
+}
+
+/// Runs the runner on `spec` with `env` set (a `None` value removed) and returns its exit code and the
+/// message of its error result.
+fn run_failing(spec: &Path, env: &[(&str, Option<&str>)]) -> (Option<i32>, String) {
+    let out = spec.with_extension("out");
+    let mut command = Command::new(RUNNER);
+    command.arg("--spec").arg(spec).arg("--out").arg(&out);
+    for (name, value) in env {
+        match value {
+            Some(value) => command.env(name, value),
+            None => command.env_remove(name),
+        };
+    }
+    let output = command.output().unwrap();
+    let result: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("result.json")).unwrap()).unwrap();
+    assert_eq!(result["status"], "error");
+    let message = result["error"].as_str().unwrap().to_string();
+    assert_eq!(String::from_utf8(output.stderr).unwrap(), format!("equibench-runner: error: {message}\n"));
+    (output.status.code(), message)
+}
+
+#[test]
+fn gpt2_params_must_describe_the_model_in_config_json() {
+    let dir = temp_dir("gpt2-config");
+    let spec = gpt2_spec(&dir, "rust/candle", serde_json::json!({ "heads": 4, "layers": 12 }));
+    let (code, message) = run_failing(&spec, &[("RAYON_NUM_THREADS", Some("1"))]);
+    assert_eq!(code, Some(1));
+    assert_eq!(message, "config.json: n_layer is 2, but params.layers is 12");
+}
+
+#[test]
+fn gpt2_ort_names_the_library_it_needs() {
+    let dir = temp_dir("gpt2-ort");
+    let spec = gpt2_spec(&dir, "rust/ort", serde_json::json!({}));
+    let (code, message) = run_failing(&spec, &[("ORT_DYLIB_PATH", None)]);
+    assert_eq!(code, Some(1));
+    assert!(message.starts_with("rust/ort loads ONNX Runtime at run time: set ORT_DYLIB_PATH"), "{message}");
+    let (_, message) = run_failing(&spec, &[("ORT_DYLIB_PATH", Some("/nonexistent/libonnxruntime.so"))]);
+    assert_eq!(message, "ORT_DYLIB_PATH: /nonexistent/libonnxruntime.so does not exist");
+}
+
+#[test]
+fn gpt2_candle_names_a_missing_file_and_its_thread_split() {
+    let dir = temp_dir("gpt2-candle");
+    let spec = gpt2_spec(&dir, "rust/candle", serde_json::json!({}));
+    // No tokenizer.json was written: load names the file.
+    let (_, message) = run_failing(&spec, &[("RAYON_NUM_THREADS", Some("1"))]);
+    let missing = format!("cannot read {}: ", dir.join("tokenizer.json").display());
+    assert!(message.starts_with(&missing), "{message}");
+    // candle's matmul split follows RAYON_NUM_THREADS, which must agree with threads.
+    let (_, message) = run_failing(&spec, &[("RAYON_NUM_THREADS", Some("3"))]);
+    assert_eq!(
+        message,
+        "rust/candle: candle's matmul would split its work into 3 parts (RAYON_NUM_THREADS is 3, else the physical \
+         cores), not threads = 1; the harness sets RAYON_NUM_THREADS to threads"
     );
 }

@@ -10,6 +10,8 @@ mod npy;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use anyhow::{Context, Result};
+
 pub use csv::{CsvSchema, Table, read_csv};
 pub use npy::{OutputArray, read_finite_matrix, read_npy, read_npy_header, read_split};
 
@@ -19,12 +21,26 @@ pub use npy::{OutputArray, read_finite_matrix, read_npy, read_npy_header, read_s
 static FILES_READ: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
 /// Records that `path` was read (a lock and a short search; it allocates only
-/// the first time a path is read).
-fn record_read(path: &Path) {
+/// the first time a path is read). Tasks call it for the files a library opens
+/// itself (a model file a session loads), once the library has read it.
+pub fn record_read(path: &Path) {
     let mut read = FILES_READ.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     if !read.iter().any(|p| p == path) {
         read.push(path.to_path_buf());
     }
+}
+
+/// The bytes of a file a task reads whole (a model, a tokenizer), recorded as read.
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    record_read(path);
+    Ok(bytes)
+}
+
+/// A UTF-8 text file, recorded as read.
+pub fn read_text(path: &Path) -> Result<String> {
+    let bytes = read_bytes(path)?;
+    String::from_utf8(bytes).map_err(|e| anyhow::anyhow!("{}: not UTF-8 ({e})", path.display()))
 }
 
 /// Whether a reader of this module has read `path`.
@@ -68,5 +84,16 @@ mod tests {
         read_npy::<i64, ndarray::Ix1>(&npy).unwrap();
         assert!(was_read(&npy));
         assert!(!was_read(Path::new("/nonexistent/never-read.csv")));
+        let text = test_file("recorded.txt", "héllo\n".as_bytes());
+        assert_eq!(read_text(&text).unwrap(), "héllo\n");
+        assert!(was_read(&text));
+        let latin1 = test_file("latin1.txt", b"h\xe9llo");
+        let err = read_text(&latin1).unwrap_err().to_string();
+        assert!(
+            err.ends_with("latin1.txt: not UTF-8 (invalid utf-8 sequence of 1 bytes from index 1)"),
+            "{err}"
+        );
+        let missing = read_bytes(Path::new("/nonexistent/model.onnx")).unwrap_err().to_string();
+        assert_eq!(missing, "cannot read /nonexistent/model.onnx");
     }
 }

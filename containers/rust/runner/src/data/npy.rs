@@ -6,7 +6,7 @@ use std::io::Read;
 use std::path::Path;
 
 use anyhow::{Context, Result, anyhow, bail};
-use ndarray::{Array, Array1, Array2, Dimension};
+use ndarray::{Array, Array1, Array2, Array3, Dimension};
 use ndarray_npy::{ReadableElement, WritableElement};
 
 use super::record_read;
@@ -60,12 +60,15 @@ pub fn read_finite_matrix(path: &Path) -> Result<Array2<f64>> {
     Ok(array)
 }
 
-/// An output array of one of the protocol's element types (`<f8`, `<i8`).
+/// An output array of one of the protocol's element types (`<f8`, `<f4`, `<i8`).
 #[derive(Debug)]
 pub enum OutputArray {
     F64Vector(Array1<f64>),
     F64Matrix(Array2<f64>),
     I64Vector(Array1<i64>),
+    I64Matrix(Array2<i64>),
+    F32Matrix(Array2<f32>),
+    F32Array3(Array3<f32>),
 }
 
 impl OutputArray {
@@ -78,6 +81,9 @@ impl OutputArray {
             OutputArray::F64Vector(a) => write(path, a),
             OutputArray::F64Matrix(a) => write(path, a),
             OutputArray::I64Vector(a) => write(path, a),
+            OutputArray::I64Matrix(a) => write(path, a),
+            OutputArray::F32Matrix(a) => write(path, a),
+            OutputArray::F32Array3(a) => write(path, a),
         }
     }
 }
@@ -183,6 +189,10 @@ mod tests {
         assert!(err.contains("as a 1-dimensional f64 array"), "{err}");
         let err = read_npy::<i64, ndarray::Ix2>(&path).unwrap_err().to_string();
         assert!(err.contains("as a 2-dimensional i64 array"), "{err}");
+        OutputArray::F32Array3(Array3::from_elem((2, 3, 2), 0.5)).write(&path).unwrap();
+        assert_eq!(read_npy_header(&path).unwrap(), NpyHeader { descr: "<f4".into(), shape: vec![2, 3, 2] });
+        OutputArray::I64Matrix(ndarray::array![[1, 2], [3, 4]]).write(&path).unwrap();
+        assert_eq!(read_npy_header(&path).unwrap(), NpyHeader { descr: "<i8".into(), shape: vec![2, 2] });
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! names their constructors.
 
 mod classical;
+pub mod gpt2_generate;
 pub mod iris_mlp;
 pub mod kmeans_blobs;
 pub mod linreg_california;

@@ -11,8 +11,8 @@ import org.equibench.runner.provision.PythonVenv;
 import org.equibench.runner.provision.RustBuild;
 
 /**
- * Rust rows: the release binaries of containers/rust (see {@link RustBuild}); libtorch's rows run in the libtorch
- * binary, the others in the main one.
+ * Rust rows: the release binaries of containers/rust (see {@link RustBuild}); libtorch's and llama.cpp's rows run in
+ * binaries of their own, the others in the main one.
  */
 public final class RustLauncher implements Launcher {
     private final RustBuild build;
@@ -37,7 +37,7 @@ public final class RustLauncher implements Launcher {
 
     @Override
     public Optional<String> unavailableReason(String impl) {
-        return RustBuild.TORCH_ROWS.contains(impl) ? build.ensureTorch() : build.ensure();
+        return build.ensureFor(impl);
     }
 
     @Override
@@ -52,8 +52,14 @@ public final class RustLauncher implements Launcher {
 
     @Override
     public List<List<String>> listCommands() {
-        return build.ensureTorch().isPresent() ? List.of(listCommand())
-                : List.of(listCommand(), List.of(build.binary(RustBuild.TORCH).toString(), "--list"));
+        List<List<String>> commands = new java.util.ArrayList<>(List.of(listCommand()));
+        if (build.ensureTorch().isEmpty()) {
+            commands.add(List.of(build.binary(RustBuild.TORCH).toString(), "--list"));
+        }
+        if (build.ensureLlama().isEmpty()) {
+            commands.add(List.of(build.binary(RustBuild.LLAMA).toString(), "--list"));
+        }
+        return commands;
     }
 
     /** Where the ort rows find ONNX Runtime Java's library, and the tch rows the venv's libtorch. */
@@ -67,7 +73,6 @@ public final class RustLauncher implements Launcher {
 
     @Override
     public List<String> command(RunSpec spec, Path specFile, Path outDir) {
-        String binary = RustBuild.TORCH_ROWS.contains(spec.impl()) ? RustBuild.TORCH : RustBuild.MAIN;
-        return List.of(build.binary(binary).toString(), "--spec", specFile.toString(), "--out", outDir.toString());
+        return List.of(build.binary(RustBuild.binaryFor(spec.impl())).toString(), "--spec", specFile.toString(), "--out", outDir.toString());
     }
 }

@@ -31,6 +31,7 @@ public final class Gpt2GenerateTask implements Task {
     static final int VOCAB = 50257;
     static final int CONTEXT = 1024;
     static final String REFERENCE = "python/transformers";
+    static final String LLAMA_CPP = "rust/llama-cpp";
 
     private static final double FIRST_LOGITS = 1e-4;
     private static final double STEP_LOGITS = 1e-3;
@@ -38,6 +39,15 @@ public final class Gpt2GenerateTask implements Task {
             + "move logits by round-off";
     private static final String ALONG_SEQUENCE = "f32 round-off of the forward pass, grown through the KV cache over "
             + "the generated tokens";
+
+    /**
+     * llama.cpp's stock CPU build evaluates GELU through an fp16 lookup table (GGML_GELU_FP16 in ggml-cpu): measured
+     * here up to 1.05e-2 on first-step logits of the 124M shape, ids still identical (without that define, within
+     * f32 round-off). Benchmarked as users get it, at this declared level.
+     */
+    private static final double LLAMA_LOGITS = 2e-2;
+    private static final String LLAMA_GELU = "llama.cpp's stock CPU build evaluates GELU through an fp16 lookup table "
+            + "(GGML_GELU_FP16), which moves logits by up to ~1e-2 on the 124M shape";
 
     private final Gpt2Checkpoint checkpoint = Gpt2Checkpoint.fromSystemProperty();
 
@@ -81,7 +91,16 @@ public final class Gpt2GenerateTask implements Task {
                                 + "through DJL; one intra-op and one inter-op thread"),
                 Implementation.of("java/jlama", "Jlama 0.8.4, pure Java on the Vector API (Temurin 25 JVM)", "f32")
                         .withNote("its forked JVM runs on Java 25 with jdk.incubator.vector, not the harness's Java 17; "
-                                + "f32 weights and working memory, Jlama's Java kernels (no native library)"));
+                                + "f32 weights and working memory, Jlama's Java kernels (no native library)"),
+                Implementation.of("rust/ort", "ort 2.0.0-rc.15 loading ONNX Runtime Java's libonnxruntime 1.29", "f32")
+                        .withNote("the same libonnxruntime.so as java/onnxruntime (load-dynamic), on the same ONNX file"),
+                Implementation.of("rust/candle", "candle 0.11.1 (candle-nn), GPT-2 written on it, safetensors", "f32"),
+                Implementation.of("rust/tch", "tch 0.20.0 on the venv's libtorch 2.7.1, TorchScript export", "f32")
+                        .withNote("the same libtorch as python/transformers (and the same build DJL bundles); its own "
+                                + "binary, so the other Rust rows never load libtorch"),
+                Implementation.of(LLAMA_CPP, "llama.cpp (llama-cpp-2 0.1.160, vendored build), F32 GGUF", "f32")
+                        .withNote("the stock CPU build as users get it: GELU through an fp16 lookup table, so logits are "
+                                + "compared at a declared looser level; F32 weights and F32 KV cache"));
     }
 
     @Override
@@ -111,13 +130,16 @@ public final class Gpt2GenerateTask implements Task {
 
     @Override
     public List<OutputCheck> checks(Implementation impl) {
+        boolean stockLlama = impl.id().equals(LLAMA_CPP);
+        double first = stockLlama ? LLAMA_LOGITS : FIRST_LOGITS;
+        double along = stockLlama ? LLAMA_LOGITS : STEP_LOGITS;
         return List.of(
                 OutputCheck.sameLabels("prompt_ids", "the same GPT-2 BPE in every ecosystem gives the same ids"),
                 OutputCheck.sameLabels("prompt_lengths", "the same GPT-2 BPE in every ecosystem gives the same ids"),
-                OutputCheck.maxAbs("first_logits", FIRST_LOGITS, F32_KERNELS),
-                OutputCheck.greedyIds("generated_ids", "step_top2", STEP_LOGITS,
+                OutputCheck.maxAbs("first_logits", first, stockLlama ? LLAMA_GELU : F32_KERNELS),
+                OutputCheck.greedyIds("generated_ids", "step_top2", along,
                         "greedy ids identical; a divergence only where the reference's top-2 margin is within the logits tolerance"),
-                OutputCheck.maxAbsWhileIdsAgree("step_top2", "generated_ids", STEP_LOGITS, ALONG_SEQUENCE));
+                OutputCheck.maxAbsWhileIdsAgree("step_top2", "generated_ids", along, stockLlama ? LLAMA_GELU : ALONG_SEQUENCE));
     }
 
     /**

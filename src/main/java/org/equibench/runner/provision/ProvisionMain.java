@@ -21,7 +21,9 @@ public final class ProvisionMain {
         report("rust", rust);
         Optional<String> rustTorch = build.ensureTorch();
         report("rust libtorch", rustTorch);
-        if (requireAll && (python.isPresent() || rust.isPresent() || rustTorch.isPresent())) {
+        Optional<String> rustLlama = build.ensureLlama();
+        report("rust llama.cpp", rustLlama);
+        if (requireAll && (python.isPresent() || rust.isPresent() || rustTorch.isPresent() || rustLlama.isPresent())) {
             System.err.println("[equibench] equibench.require=all and a toolchain is missing: failing the build");
             System.exit(1);
         }

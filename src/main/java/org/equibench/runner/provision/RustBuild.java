@@ -12,21 +12,25 @@ import java.util.Optional;
  * the cache folder's Cargo target ({@link CacheDir}), so every clone on the machine reuses the compiled
  * dependencies (candle, ort, llama.cpp, tch); Cargo's own fingerprints decide what to rebuild.
  * <p>
- * Two binaries: {@code equibench-runner} (every row but libtorch's) and {@code equibench-runner-tch}, which links
- * the libtorch of the Python venv's torch. Loading libtorch into every Rust row would distort their start-up
- * and memory figures; and a machine without the venv can still run the other Rust rows.
+ * Three binaries: {@code equibench-runner} (every row but libtorch's and llama.cpp's), {@code equibench-runner-tch},
+ * which links the libtorch of the Python venv's torch (loading it into every Rust row would distort their start-up
+ * and memory figures), and {@code equibench-runner-llama}, which builds llama.cpp with cmake, a C++ compiler and
+ * libclang. A machine without the venv or that toolchain still runs the other Rust rows.
  */
 public final class RustBuild {
     public static final String MAIN = "equibench-runner";
     public static final String TORCH = "equibench-runner-tch";
-    /** The rows the libtorch binary implements (its --list must say the same; the catalogue test checks). */
+    public static final String LLAMA = "equibench-runner-llama";
+    /** The rows of the libtorch and llama.cpp binaries (their --list must say the same; the catalogue test checks). */
     public static final java.util.Set<String> TORCH_ROWS = java.util.Set.of("rust/tch");
+    public static final java.util.Set<String> LLAMA_ROWS = java.util.Set.of("rust/llama-cpp");
 
     private final Path root;
     private final Path projectDir;
     private final Path log;
     private Optional<String> mainOutcome;
     private Optional<String> torchOutcome;
+    private Optional<String> llamaOutcome;
 
     public RustBuild(Path root) {
         this.root = root;
@@ -65,6 +69,25 @@ public final class RustBuild {
         return torchOutcome;
     }
 
+    /** Builds the llama.cpp binary once per JVM; empty if ready, else why not. */
+    public synchronized Optional<String> ensureLlama() {
+        if (llamaOutcome == null) {
+            llamaOutcome = Commands.find("cmake").isEmpty() ? Optional.of("llama.cpp builds with cmake, which is not on PATH")
+                    : build(LLAMA, Map.of()).map(why -> why + "\n(llama.cpp's binding needs cmake, a C++ compiler and libclang: "
+                    + "Debian's cmake, g++ and libclang-dev)");
+        }
+        return llamaOutcome;
+    }
+
+    /** The binary a Rust row runs in, and whether it is ready. */
+    public Optional<String> ensureFor(String impl) {
+        return TORCH_ROWS.contains(impl) ? ensureTorch() : LLAMA_ROWS.contains(impl) ? ensureLlama() : ensure();
+    }
+
+    public static String binaryFor(String impl) {
+        return TORCH_ROWS.contains(impl) ? TORCH : LLAMA_ROWS.contains(impl) ? LLAMA : MAIN;
+    }
+
     /** tch-sys finds libtorch through the venv's python (LIBTORCH_USE_PYTORCH); 2.7.1 is newer than tch 0.20 expects. */
     static Map<String, String> torchBuildEnvironment(PythonVenv venv) {
         return Map.of("LIBTORCH_USE_PYTORCH", "1", "LIBTORCH_BYPASS_VERSION_CHECK", "1",
@@ -92,7 +115,7 @@ public final class RustBuild {
         try {
             Map<String, String> env = new java.util.HashMap<>(environment);
             env.put("CARGO_TARGET_DIR", targetDir().toString());
-            List<String> command = List.of(cargo.get().toString(), "build", "--release", "--locked", "--bin", binary);
+            List<String> command = List.of(cargo.get().toString(), "build", "--release", "--locked", "-p", binary);
             Commands.Outcome built = Commands.run(command, env, projectDir, log, 60);
             return built.ok() ? Optional.empty() : Optional.of(String.join(" ", command) + " failed: " + built.outputTail());
         } catch (IOException e) {
