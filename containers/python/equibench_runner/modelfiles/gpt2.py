@@ -145,9 +145,38 @@ def seeded_weights(shape: Gpt2Shape, seed: int) -> dict[str, np.ndarray]:
     return weights
 
 
+def check_safetensors(weights_path: Path, shape: Gpt2Shape, config_name: str = "config.json") -> list[str]:
+    """Every tensor of the layout, with or without the `transformer.` prefix, of the shape `shape` implies; only the
+    header is read. Returns the file's keys of the layout, in the file's order (lm_head.weight included if any)."""
+    from safetensors import safe_open
+
+    expected = layout(shape)
+    found_names, keys = set(), []
+    with safe_open(str(weights_path), framework="np") as f:
+        for key in f.keys():
+            name = key.removeprefix("transformer.")
+            if name.endswith(BUFFER_SUFFIXES):
+                continue
+            keys.append(key)
+            if name == "lm_head.weight":
+                continue
+            if name not in expected:
+                raise RunnerError(f"{weights_path.name}: unexpected tensor {key} (not part of GPT-2)")
+            found = tuple(f.get_slice(key).get_shape())
+            if found != expected[name]:
+                raise RunnerError(f"{weights_path.name}: tensor {key} has shape {found}, but {config_name} "
+                                  f"implies {expected[name]}")
+            found_names.add(name)
+    missing = [name for name in expected if name not in found_names]
+    if missing:
+        raise RunnerError(f"{weights_path.name}: no tensor {missing[0]}"
+                          + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
+    return keys
+
+
 def read_checkpoint(folder: Path) -> tuple[Gpt2Shape, dict[str, np.ndarray]]:
-    """A Hugging Face GPT-2 folder (config.json, model.safetensors): every tensor of the layout, with or without
-    the `transformer.` prefix, of the shape config.json implies, as f32. An lm_head.weight must equal wte."""
+    """A Hugging Face GPT-2 folder (config.json, model.safetensors) checked by check_safetensors, as f32.
+    An lm_head.weight must equal wte."""
     from safetensors import safe_open
 
     config_path, weights_path = folder / "config.json", folder / "model.safetensors"
@@ -155,32 +184,19 @@ def read_checkpoint(folder: Path) -> tuple[Gpt2Shape, dict[str, np.ndarray]]:
         if not path.is_file():
             raise RunnerError(f"checkpoint {folder}: {path.name} not found")
     shape = Gpt2Shape.from_config(config_path)
-    expected = layout(shape)
     weights: dict[str, np.ndarray] = {}
     lm_head = None
     with safe_open(str(weights_path), framework="pt") as f:
-        for key in f.keys():
+        for key in check_safetensors(weights_path, shape, config_path.name):
             name = key.removeprefix("transformer.")
-            if name.endswith(BUFFER_SUFFIXES):
-                continue
             if name == "lm_head.weight":
                 lm_head = f.get_tensor(key).float().numpy()
-                continue
-            if name not in expected:
-                raise RunnerError(f"{weights_path.name}: unexpected tensor {key} (not part of GPT-2)")
-            found = tuple(f.get_slice(key).get_shape())
-            if found != expected[name]:
-                raise RunnerError(f"{weights_path.name}: tensor {key} has shape {found}, but {config_path.name} "
-                                  f"implies {expected[name]}")
-            weights[name] = f.get_tensor(key).float().numpy()
-    missing = [name for name in expected if name not in weights]
-    if missing:
-        raise RunnerError(f"{weights_path.name}: no tensor {missing[0]}"
-                          + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
+            else:
+                weights[name] = f.get_tensor(key).float().numpy()
     if lm_head is not None and not np.array_equal(lm_head, weights["wte.weight"]):
         raise RunnerError(f"{weights_path.name}: lm_head.weight differs from wte.weight; only GPT-2 with tied "
                           f"embeddings is supported")
-    return shape, {name: weights[name] for name in expected}
+    return shape, {name: weights[name] for name in layout(shape)}
 
 
 def read_json(path: Path) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from typing import Any, Generic, TypeVar
 
 import numpy as np
 
-from ..modelfiles.gpt2 import onnx_input_names, onnx_output_names, read_json
+from ..modelfiles.gpt2 import Gpt2Shape, check_safetensors, onnx_input_names, onnx_output_names, read_json
 from ..protocol import RunnerError, Spec
 from .base import Results, Task
 from .classical import read_params, require
@@ -309,6 +309,8 @@ class TransformersGpt2(Gpt2Generate[Any]):
         if weights != config.with_name("model.safetensors") or config.name != "config.json":
             raise RunnerError(f"spec: from_pretrained reads config.json and model.safetensors from one folder; got "
                               f"{config} and {weights}")
+        # from_pretrained's own message for a tensor of another shape names neither the file nor the tensor.
+        check_safetensors(weights, Gpt2Shape.from_config(config))
         model = self.model_class.from_pretrained(config.parent, dtype=self.torch.float32, local_files_only=True)
         self.model = model.to(self.device).eval()  # type: ignore[arg-type]  # the stubs take .to for a dtype cast
         if self.model.lm_head.weight.data_ptr() != self.model.transformer.wte.weight.data_ptr():

@@ -31,6 +31,7 @@ public final class TaskMatrix {
     private final Map<String, List<RowRun>> rounds = new LinkedHashMap<>();
     private final Map<String, String> unavailable = new LinkedHashMap<>();
     private RunSpec baseSpec;
+    private Exception preparationFailure;
 
     public TaskMatrix(Task task, BenchmarkSession session) {
         this.task = task;
@@ -46,8 +47,27 @@ public final class TaskMatrix {
         return task.implementations().stream().filter(i -> session.settings().selectsImpl(i.id())).toList();
     }
 
-    /** The spec every row gets (with its own impl id), built from freshly prepared inputs. */
+    /**
+     * The spec every row gets (with its own impl id), built from freshly prepared inputs. Inputs that cannot be
+     * prepared (a user's checkpoint missing a file, a model export that fails) are tried once: the same failure is
+     * thrown again to every later caller.
+     */
     public synchronized RunSpec baseSpec() throws IOException {
+        if (preparationFailure instanceof IOException e) {
+            throw e;
+        }
+        if (preparationFailure instanceof RuntimeException e) {
+            throw e;
+        }
+        try {
+            return prepareBaseSpec();
+        } catch (IOException | RuntimeException e) {
+            preparationFailure = e;
+            throw e;
+        }
+    }
+
+    private RunSpec prepareBaseSpec() throws IOException {
         if (baseSpec == null) {
             Settings s = session.settings();
             Map<String, InputFile> prepared = task.prepare(s.root(), dir.resolve("inputs"), s.scale());
@@ -116,10 +136,17 @@ public final class TaskMatrix {
             session.progress().abandoned(task.id(), impl.id());
             return;
         }
-        RunSpec spec = baseSpec().forImplementation(impl.id());
         int round = done.size() + 1;
         Path rowDir = dir.resolve("rows").resolve(impl.id().replace('/', '_')).resolve("round-" + round);
-        RowRun run = RowExecutor.execute(launcher, spec, rowDir, task.timeout(session.settings().scale()));
+        RowRun run;
+        try {
+            RunSpec spec = baseSpec().forImplementation(impl.id());
+            run = RowExecutor.execute(launcher, spec, rowDir, task.timeout(session.settings().scale()));
+        } catch (IOException | RuntimeException e) {
+            // The task's shared inputs failed: every row of the task is an error with that cause, other tasks go on.
+            run = RowRun.notStarted(task.id() + " " + impl.id() + ": the task's inputs could not be prepared: "
+                    + e.getMessage(), rowDir.resolve("out"));
+        }
         done.add(run);
         System.out.println(session.progress().finished(task.id(), impl.id(), round, task.plan(session.settings().scale()).rounds(), run.wallNs()));
         if (!run.ok()) {

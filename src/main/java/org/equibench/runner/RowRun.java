@@ -24,6 +24,11 @@ public record RowRun(
         long spawnEpochNs,
         Map<String, String> environment) {
 
+    /** A row whose process was never started (its task's inputs could not be prepared): an error, nothing measured. */
+    public static RowRun notStarted(String error, Path outDir) {
+        return new RowRun(null, null, error, -1, 0, 0, "", outDir, List.of(), 0, Map.of());
+    }
+
     public boolean ok() {
         return error == null && result != null && result.ok();
     }

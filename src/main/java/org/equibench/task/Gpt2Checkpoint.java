@@ -22,6 +22,15 @@ public record Gpt2Checkpoint(Path dir) {
         return dir != null;
     }
 
+    /** The files every row needs are there; the maker checks their contents (tensor names and shapes). */
+    public void requireFiles() {
+        for (String file : java.util.List.of("config.json", "model.safetensors")) {
+            if (!Files.isRegularFile(dir.resolve(file))) {
+                throw new IllegalArgumentException("GPT-2 checkpoint " + dir + ": " + file + " is missing");
+            }
+        }
+    }
+
     /** An integer of the checkpoint's config.json, with an error naming the file and the field. */
     public int configInt(String field) {
         Path config = dir.resolve("config.json");

@@ -49,7 +49,16 @@ public final class Gpt2GenerateTask implements Task {
     private static final String LLAMA_GELU = "llama.cpp's stock CPU build evaluates GELU through an fp16 lookup table "
             + "(GGML_GELU_FP16), which moves logits by up to ~1e-2 on the 124M shape";
 
-    private final Gpt2Checkpoint checkpoint = Gpt2Checkpoint.fromSystemProperty();
+    private final Gpt2Checkpoint checkpoint;
+
+    public Gpt2GenerateTask() {
+        this(Gpt2Checkpoint.fromSystemProperty());
+    }
+
+    /** The task on given weights (tests pass a checkpoint folder directly). */
+    public Gpt2GenerateTask(Gpt2Checkpoint checkpoint) {
+        this.checkpoint = checkpoint;
+    }
 
     @Override
     public String id() {
@@ -231,6 +240,7 @@ public final class Gpt2GenerateTask implements Task {
                 "--merges", tokenizers.resolve("vocab.bpe").toString()));
         String weightsIdentity;
         if (checkpoint.real()) {
+            checkpoint.requireFiles();
             request.addAll(List.of("--checkpoint", checkpoint.dir().toString()));
             weightsIdentity = Sha256.of(checkpoint.dir().resolve("model.safetensors"));
         } else {

@@ -72,7 +72,13 @@ final class Gpt2ModelFiles {
 
     /** What decides the files' bytes: the request, the maker's source, the pinned torch/onnx/gguf versions. */
     private static String key(Path python, List<String> request, String weightsIdentity) throws IOException {
-        StringBuilder identity = new StringBuilder(String.join(" ", request)).append('\n').append(weightsIdentity);
+        // Files by their contents, not their paths: every clone of the project shares one set.
+        StringBuilder identity = new StringBuilder();
+        for (String argument : request) {
+            Path file = Path.of(argument);
+            identity.append(Files.isRegularFile(file) ? Sha256.of(file) : argument).append(' ');
+        }
+        identity.append('\n').append(weightsIdentity);
         identity.append('\n').append(Sha256.of(python.resolve("requirements.txt")));
         try (Stream<Path> sources = Files.walk(python.resolve("equibench_runner/modelfiles"))) {
             for (Path source : sources.filter(p -> p.toString().endsWith(".py")).sorted().toList()) {

@@ -59,6 +59,7 @@ public final class JlamaGpt2Engine implements Gpt2Engine<JlamaGpt2Engine.Cache> 
         try {
             String file = weightsFile.getFileName().toString();
             this.dims = dimensions(weights.tensorInfoMap(), c, file);
+            requireShapes(weights.tensorInfoMap(), config, file);
             this.model = new ExposedGpt2Model(c, weights);
             if (model.getWorkingDType() != DType.F32 || model.workingQuantizedType() != DType.F32
                     || weights.getModelDType() != DType.F32) {
@@ -92,6 +93,20 @@ public final class JlamaGpt2Engine implements Gpt2Engine<JlamaGpt2Engine.Cache> 
             throw new RunnerError(file + ": " + layers + " blocks h.N, config.json has n_layer " + c.numberOfLayers);
         }
         return new ModelDimensions(layers, c.numberOfHeads, wte.shape[1], wte.shape[0]);
+    }
+
+    /** Jlama would fail on a tensor of another shape with a message naming neither the file nor the tensor. */
+    private static void requireShapes(Map<String, TensorInfo> tensors, Gpt2Config config, String file) {
+        for (Map.Entry<String, int[]> e : config.tensorShapes().entrySet()) {
+            TensorInfo t = tensors.get(e.getKey());
+            if (t == null) {
+                throw new RunnerError(file + ": no tensor " + e.getKey());
+            }
+            if (!java.util.Arrays.equals(t.shape, e.getValue())) {
+                throw new RunnerError(file + ": tensor " + e.getKey() + " has shape " + java.util.Arrays.toString(t.shape)
+                        + ", but config.json implies " + java.util.Arrays.toString(e.getValue()));
+            }
+        }
     }
 
     @Override

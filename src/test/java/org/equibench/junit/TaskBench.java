@@ -65,6 +65,9 @@ public final class TaskBench {
         if (run.isEmpty()) {
             return RowJudge.skipped(task, impl, matrix.unavailableReason(impl));
         }
+        if (!run.get().ok()) {
+            return RowJudge.judge(task, impl, run.get(), matrix.rounds(impl), ReferenceOutputs.missing("the row did not run"));
+        }
         // The reference row is itself checked against the committed golden.
         ReferenceOutputs reference = impl.id().equals(task.referenceImpl()) ? matrix.goldenOutputs() : matrix.referenceFor(impl);
         return RowJudge.judge(task, impl, run.get(), matrix.rounds(impl), reference);

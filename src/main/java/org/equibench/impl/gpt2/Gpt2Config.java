@@ -66,6 +66,35 @@ public record Gpt2Config(int layers, int heads, int dModel, int vocab, int conte
         }
     }
 
+    /**
+     * Every tensor of the original GPT-2 layout with the shape this config implies (Conv1D weights [in, out], as
+     * GPT-2 stores them), in layout order; for engines that read the safetensors file themselves.
+     */
+    public java.util.Map<String, int[]> tensorShapes() {
+        int d = dModel;
+        java.util.Map<String, int[]> shapes = new java.util.LinkedHashMap<>();
+        shapes.put("wte.weight", new int[] {vocab, d});
+        shapes.put("wpe.weight", new int[] {context, d});
+        for (int l = 0; l < layers; l++) {
+            String h = "h." + l + ".";
+            shapes.put(h + "ln_1.weight", new int[] {d});
+            shapes.put(h + "ln_1.bias", new int[] {d});
+            shapes.put(h + "attn.c_attn.weight", new int[] {d, 3 * d});
+            shapes.put(h + "attn.c_attn.bias", new int[] {3 * d});
+            shapes.put(h + "attn.c_proj.weight", new int[] {d, d});
+            shapes.put(h + "attn.c_proj.bias", new int[] {d});
+            shapes.put(h + "ln_2.weight", new int[] {d});
+            shapes.put(h + "ln_2.bias", new int[] {d});
+            shapes.put(h + "mlp.c_fc.weight", new int[] {d, 4 * d});
+            shapes.put(h + "mlp.c_fc.bias", new int[] {4 * d});
+            shapes.put(h + "mlp.c_proj.weight", new int[] {4 * d, d});
+            shapes.put(h + "mlp.c_proj.bias", new int[] {d});
+        }
+        shapes.put("ln_f.weight", new int[] {d});
+        shapes.put("ln_f.bias", new int[] {d});
+        return shapes;
+    }
+
     public int headSize() {
         return dModel / heads;
     }
