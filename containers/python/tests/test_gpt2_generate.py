@@ -254,3 +254,14 @@ def test_onnx_graph_of_another_shape(model_dir: Path) -> None:
     (folder / "config.json").write_text(json.dumps({**config, "n_layer": 3}))
     raw["inputs"]["config"].update(path=str(folder / "config.json"), sha256=sha256_file(folder / "config.json"))
     assert load_error(raw).startswith("model.onnx: inputs ")
+
+
+def test_cuda_without_a_cuda_device(model_dir: Path) -> None:
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a CUDA device")
+    raw = gpt2_spec(model_dir, "python/transformers")
+    raw["device"] = "cuda"
+    with pytest.raises(RunnerError, match=r"^spec: device cuda, but torch .* sees no CUDA device"):
+        TransformersGpt2(parse_spec(raw))

@@ -303,6 +303,9 @@ class TransformersGpt2(Gpt2Generate[Any]):
         except RuntimeError:
             pass
         self.device = torch.device(spec.device)
+        if self.device.type == "cuda" and not torch.cuda.is_available():
+            raise RunnerError(f"spec: device cuda, but torch {torch.__version__} sees no CUDA device "
+                              f"(torch.cuda.is_available() is False)")
 
     def open(self) -> None:
         config, weights = self.spec.inputs["config"].path, self.spec.inputs["weights"].path

@@ -95,7 +95,8 @@ public final class RowJudge {
         Map<String, Object> runtime = run == null || run.result() == null ? null : run.result().runtime();
         RunSpec spec = run == null ? null : run.spec();
         int threads = spec == null ? 1 : spec.threads(); // as written into the spec (a skipped row got none: the default)
-        return new ResultRow(task.id(), impl.id(), impl.language(), impl.framework(), impl.dtype(), threads, status, reason,
+        String device = spec == null ? "cpu" : spec.device();
+        return new ResultRow(task.id(), impl.id(), impl.language(), impl.framework(), impl.dtype(), threads, device, status, reason,
                 reference, task.dataset(), impl.note(), outcomes, differences, metrics, phases, process,
                 measured == null ? null : cold, runtime,
                 run == null ? null : run.environment());

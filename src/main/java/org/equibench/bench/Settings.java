@@ -10,11 +10,14 @@ import org.equibench.task.Scale;
  * The run's selectors and switches, read from system properties (-D on the Maven command line):
  * {@code equibench.tasks}, {@code equibench.impls} (comma-separated globs), {@code equibench.scale}
  * (ci|full), {@code equibench.threads} (compute threads of every row, default 1),
+ * {@code equibench.device} (cpu|cuda: the device of the rows that can use it, the others stay on the cpu),
  * {@code equibench.require} (all: a missing toolchain fails instead of skipping),
  * {@code equibench.write-goldens} (true: the reference run rewrites data/reference/TASK).
  */
 public record Settings(Path root, Path workDir, List<Pattern> tasks, List<Pattern> impls, Scale scale,
-                       int threads, boolean requireAll, boolean writeGoldens) {
+                       int threads, String device, boolean requireAll, boolean writeGoldens) {
+
+    public static final List<String> DEVICES = List.of("cpu", "cuda");
 
     public static Settings fromSystemProperties() {
         Path root = Path.of(System.getProperty("equibench.root", ".")).toAbsolutePath().normalize();
@@ -25,6 +28,7 @@ public record Settings(Path root, Path workDir, List<Pattern> tasks, List<Patter
                 globs(System.getProperty("equibench.impls", "*")),
                 Scale.parse(System.getProperty("equibench.scale", "ci")),
                 threadCount(System.getProperty("equibench.threads", "1")),
+                device(System.getProperty("equibench.device", "cpu")),
                 "all".equalsIgnoreCase(System.getProperty("equibench.require", "")),
                 Boolean.parseBoolean(System.getProperty("equibench.write-goldens", "false")));
     }
@@ -39,17 +43,35 @@ public record Settings(Path root, Path workDir, List<Pattern> tasks, List<Patter
 
     /** The same settings with another working folder (tests keep their runs apart from the main run's). */
     public Settings withWorkDir(Path dir) {
-        return new Settings(root, dir, tasks, impls, scale, threads, requireAll, writeGoldens);
+        return new Settings(root, dir, tasks, impls, scale, threads, device, requireAll, writeGoldens);
     }
 
     /** The same settings at another scale. */
     public Settings withScale(Scale other) {
-        return new Settings(root, workDir, tasks, impls, other, threads, requireAll, writeGoldens);
+        return new Settings(root, workDir, tasks, impls, other, threads, device, requireAll, writeGoldens);
     }
 
     /** The same settings selecting only the given implementation globs. */
     public Settings withImpls(String csv) {
-        return new Settings(root, workDir, tasks, globs(csv), scale, threads, requireAll, writeGoldens);
+        return new Settings(root, workDir, tasks, globs(csv), scale, threads, device, requireAll, writeGoldens);
+    }
+
+    /** The same settings on another device. */
+    public Settings withDevice(String other) {
+        return new Settings(root, workDir, tasks, impls, scale, threads, device(other), requireAll, writeGoldens);
+    }
+
+    /** The device a row runs on: the run's device where the row can use it, else the cpu. */
+    public String deviceFor(org.equibench.task.Implementation impl) {
+        return impl.devices().contains(device) ? device : "cpu";
+    }
+
+    static String device(String text) {
+        String d = text.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!DEVICES.contains(d)) {
+            throw new IllegalArgumentException("equibench.device must be one of " + DEVICES + ", got '" + text + "'");
+        }
+        return d;
     }
 
     static List<Pattern> globs(String csv) {

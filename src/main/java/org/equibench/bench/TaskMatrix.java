@@ -140,7 +140,7 @@ public final class TaskMatrix {
         Path rowDir = dir.resolve("rows").resolve(impl.id().replace('/', '_')).resolve("round-" + round);
         RowRun run;
         try {
-            RunSpec spec = baseSpec().forImplementation(impl.id());
+            RunSpec spec = baseSpec().forImplementation(impl.id()).onDevice(session.settings().deviceFor(impl));
             run = RowExecutor.execute(launcher, spec, rowDir, task.timeout(session.settings().scale()));
         } catch (IOException | RuntimeException e) {
             // The task's shared inputs failed: every row of the task is an error with that cause, other tasks go on.

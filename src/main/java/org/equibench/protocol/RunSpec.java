@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * What one implementation is asked to do: the spec.json of the runner protocol
- * (containers/PROTOCOL.md). Identical for every implementation of a task except {@code impl}.
+ * (containers/PROTOCOL.md). Identical for every implementation of a task except {@code impl} and, in a run on a
+ * GPU, {@code device} (the rows that cannot use it stay on the cpu).
  */
 public record RunSpec(
         int protocol,
@@ -26,6 +27,12 @@ public record RunSpec(
 
     public RunSpec forImplementation(String implId) {
         return new RunSpec(protocol, task, implId, device, dtype, threads, warmup, warmupMinMs, repetitions, phases, inputs,
+                params, outputs);
+    }
+
+    /** The same spec on another device. */
+    public RunSpec onDevice(String name) {
+        return new RunSpec(protocol, task, impl, name, dtype, threads, warmup, warmupMinMs, repetitions, phases, inputs,
                 params, outputs);
     }
 

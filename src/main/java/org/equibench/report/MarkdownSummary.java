@@ -57,15 +57,18 @@ public final class MarkdownSummary {
                 .append(task.baselineImpl()).append("`\n");
         md.append("- Rows: ");
         rows.forEach(r -> md.append("`").append(r.impl()).append("` ").append(r.status()).append(" (")
-                .append(r.dtype()).append(", ").append(r.threads()).append(r.threads() == 1 ? " thread); " : " threads); "));
+                .append(r.dtype()).append(", ").append(r.threads()).append(r.threads() == 1 ? " thread" : " threads")
+                .append(r.device().equals("cpu") ? "" : ", on " + r.device()).append("); "));
         md.append("\n");
 
         Optional<ResultRow> baseline = rows.stream().filter(r -> r.impl().equals(task.baselineImpl())).findFirst();
         Map<String, List<ReportColumn>> tables = new LinkedHashMap<>();
         task.reportColumns().forEach(c -> tables.computeIfAbsent(c.table(), k -> new ArrayList<>()).add(c));
         for (var table : tables.entrySet()) {
-            md.append("\n### ").append(table.getKey()).append("\n\n| implementation |");
-            StringBuilder rule = new StringBuilder("|---|");
+            // A run on a GPU: where each row computed, in a column of its own (rows that cannot use it stayed on the cpu).
+            boolean devices = rows.stream().anyMatch(r -> !r.device().equals("cpu"));
+            md.append("\n### ").append(table.getKey()).append("\n\n| implementation |").append(devices ? " device |" : "");
+            StringBuilder rule = new StringBuilder(devices ? "|---|---|" : "|---|");
             for (ReportColumn c : table.getValue()) {
                 md.append(' ').append(c.title()).append(" |");
                 rule.append("---:|");
@@ -76,7 +79,7 @@ public final class MarkdownSummary {
             }
             md.append('\n').append(rule).append('\n');
             for (ResultRow row : rows) {
-                md.append("| ").append(row.impl()).append(" |");
+                md.append("| ").append(row.impl()).append(" |").append(devices ? " " + row.device() + " |" : "");
                 for (ReportColumn c : table.getValue()) {
                     double v = ColumnValues.value(c, row);
                     md.append(' ').append(ColumnValues.format(c, v)).append(" |");

@@ -9,14 +9,19 @@ import org.equibench.check.ManifestComparison;
  * One (task, implementation) row of a results file. Phases and metrics are present only for rows whose
  * outputs passed the equivalence gate: a timing is never reported for an unverified row. The row's fairness
  * manifest is in {@code runtime.manifest}; how it differs from the reference row's is in
- * {@code manifestDifferences}.
+ * {@code manifestDifferences}. {@code device} is where the row computed (cpu, or cuda in a run on a GPU).
  */
 public record ResultRow(String task, String impl, String language, String framework, String dtype, int threads,
-                        String status, String reason, String reference, String dataset, String note,
+                        String device, String status, String reason, String reference, String dataset, String note,
                         List<CheckOutcome> equivalence, List<ManifestComparison.Difference> manifestDifferences,
                         Map<String, Double> metrics, Map<String, PhaseStats> phases,
                         ProcessFigures process, ColdFigures cold, Map<String, Object> runtime,
                         Map<String, String> environment) {
+
+    /** Results files written before rows had a device ran every row on the cpu. */
+    public ResultRow {
+        device = device == null ? "cpu" : device;
+    }
 
     public static final String PASSED = "passed";
     public static final String FAILED = "failed";

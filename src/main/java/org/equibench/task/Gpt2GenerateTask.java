@@ -92,7 +92,7 @@ public final class Gpt2GenerateTask implements Task {
     public List<Implementation> implementations() {
         return List.of(
                 Implementation.of(REFERENCE, "transformers 5.25 GPT2LMHeadModel on PyTorch 2.7.1", "f32")
-                        .withNote("eager PyTorch with the transformers KV cache (DynamicCache)"),
+                        .withNote("eager PyTorch with the transformers KV cache (DynamicCache)").withDevices("cpu", "cuda"),
                 Implementation.of("python/onnxruntime", "ONNX Runtime 1.29 (Python) on the harness's ONNX export", "f32"),
                 Implementation.of("java/onnxruntime", "ONNX Runtime Java 1.29 on the same ONNX file", "f32"),
                 Implementation.of("java/djl", "DJL 0.35.1, PyTorch engine (libtorch 2.7.1), TorchScript export", "f32")

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class SettingsTest {
     private static Settings with(String tasks, String impls) {
-        return new Settings(Path.of("."), Path.of("target"), Settings.globs(tasks), Settings.globs(impls), Scale.CI, 1, false, false);
+        return new Settings(Path.of("."), Path.of("target"), Settings.globs(tasks), Settings.globs(impls), Scale.CI, 1, "cpu", false, false);
     }
 
     @Test
@@ -36,6 +36,17 @@ class SettingsTest {
         assertThat(Settings.threadCount(" 2 ")).isEqualTo(2);
         assertThatThrownBy(() -> Settings.threadCount("1,2")).hasMessageContaining("one positive thread count");
         assertThatThrownBy(() -> Settings.threadCount("0")).hasMessageContaining("got '0'");
+    }
+
+    @Test
+    void aRowRunsOnTheRunsDeviceOnlyWhereItCan() {
+        org.equibench.task.Implementation cpuOnly = org.equibench.task.Implementation.of("java/x", "x", "f32");
+        org.equibench.task.Implementation both = cpuOnly.withDevices("cpu", "cuda");
+        Settings cuda = with("*", "*").withDevice(" CUDA ");
+        assertThat(cuda.deviceFor(both)).isEqualTo("cuda");
+        assertThat(cuda.deviceFor(cpuOnly)).isEqualTo("cpu");
+        assertThat(with("*", "*").deviceFor(both)).isEqualTo("cpu");
+        assertThatThrownBy(() -> Settings.device("gpu")).hasMessage("equibench.device must be one of [cpu, cuda], got 'gpu'");
     }
 
     @Test
