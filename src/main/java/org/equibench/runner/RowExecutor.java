@@ -56,6 +56,12 @@ public final class RowExecutor {
                 .redirectError(stderr.toFile());
         Map<String, String> environment = new java.util.TreeMap<>(ThreadEnvironment.forThreads(spec.threads()));
         environment.putAll(launcherEnvironment);
+        try {
+            RerunScript.write(rowDir.resolve("rerun.sh"), row, workDir, environment, command);
+        } catch (IOException e) {
+            return failed(spec, out, row + ": cannot write " + rowDir.resolve("rerun.sh") + ": " + e.getMessage(), -1, 0, -1, "",
+                    List.of(), 0);
+        }
         pb.environment().putAll(environment);
         java.time.Instant spawn = java.time.Instant.now();
         long spawnEpochNs = spawn.getEpochSecond() * 1_000_000_000L + spawn.getNano();
