@@ -8,11 +8,13 @@ import org.equibench.task.Task;
 
 /**
  * One line per finished row process, with an estimate of the time left for the whole run: each process still to
- * come is estimated by the mean of its row's processes so far, or of all processes when its row has not run yet.
+ * come is estimated by the mean of its row's processes so far; when its row has not run yet, by the mean of its
+ * task's processes (rows of one task do similar work), or of all processes when no row of its task has run.
  */
 public final class RunProgress {
     private final int planned;
     private final Map<String, long[]> perRow = new HashMap<>(); // task + row -> {processes, total ns}
+    private final Map<String, long[]> perTask = new HashMap<>(); // task -> {processes, total ns}
     private int done;
     private long totalNs;
     private final Map<String, Integer> remainingPerRow = new HashMap<>();
@@ -40,6 +42,9 @@ public final class RunProgress {
         long[] row = perRow.computeIfAbsent(key, k -> new long[2]);
         row[0]++;
         row[1] += wallNs;
+        long[] all = perTask.computeIfAbsent(task, k -> new long[2]);
+        all[0]++;
+        all[1] += wallNs;
         done++;
         totalNs += wallNs;
         remainingPerRow.merge(key, -1, Integer::sum);
@@ -57,6 +62,9 @@ public final class RunProgress {
         double left = 0;
         for (var e : remainingPerRow.entrySet()) {
             long[] row = perRow.get(e.getKey());
+            if (row == null) {
+                row = perTask.get(e.getKey().substring(0, e.getKey().indexOf(' ')));
+            }
             double mean = row == null ? overall : (double) row[1] / row[0];
             left += Math.max(0, e.getValue()) * mean;
         }

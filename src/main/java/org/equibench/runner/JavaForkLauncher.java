@@ -49,6 +49,13 @@ public final class JavaForkLauncher implements Launcher {
                 + "with that JDK's javac, profile jlama)");
     }
 
+    /** DJL's PyTorch engine on the venv's libtorch where the versions agree (see NativeLibraries). */
+    @Override
+    public java.util.Map<String, String> environment() {
+        return org.equibench.runner.provision.NativeLibraries.djlOnVenvLibtorch(root,
+                new org.equibench.runner.provision.PythonVenv(root));
+    }
+
     @Override
     public List<String> command(RunSpec spec, Path specFile, Path outDir) {
         boolean newer = NewerJdk.ROWS.contains(spec.impl());

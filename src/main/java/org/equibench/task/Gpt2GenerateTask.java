@@ -97,7 +97,9 @@ public final class Gpt2GenerateTask implements Task {
                 Implementation.of("java/onnxruntime", "ONNX Runtime Java 1.29 on the same ONNX file", "f32"),
                 Implementation.of("java/djl", "DJL 0.35.1, PyTorch engine (libtorch 2.7.1), TorchScript export", "f32")
                         .withNote("the harness's TorchScript module (forward with explicit past key-values) run by libtorch "
-                                + "through DJL; one intra-op and one inter-op thread"),
+                                + "through DJL; one intra-op and one inter-op thread; DJL loads the venv's libtorch file, the "
+                                + "one python/transformers and rust/tch run (its own bundled build only when the venv lacks "
+                                + "torch 2.7.1: the manifest names the file)"),
                 Implementation.of("java/jlama", "Jlama 0.8.4, pure Java on the Vector API (Temurin 25 JVM)", "f32")
                         .withNote("its forked JVM runs on Java 25 with jdk.incubator.vector, not the harness's Java 17; "
                                 + "f32 weights and working memory, Jlama's Java kernels (no native library)"),
@@ -105,8 +107,8 @@ public final class Gpt2GenerateTask implements Task {
                         .withNote("the same libonnxruntime.so as java/onnxruntime (load-dynamic), on the same ONNX file"),
                 Implementation.of("rust/candle", "candle 0.11.1 (candle-nn), GPT-2 written on it, safetensors", "f32"),
                 Implementation.of("rust/tch", "tch 0.20.0 on the venv's libtorch 2.7.1, TorchScript export", "f32")
-                        .withNote("the same libtorch as python/transformers (and the same build DJL bundles); its own "
-                                + "binary, so the other Rust rows never load libtorch"),
+                        .withNote("the same libtorch file as python/transformers and java/djl; its own binary, so the "
+                                + "other Rust rows never load libtorch"),
                 Implementation.of(LLAMA_CPP, "llama.cpp (llama-cpp-2 0.1.160, vendored build), F32 GGUF", "f32")
                         .withNote("the stock CPU build as users get it: GELU through an fp16 lookup table, so logits are "
                                 + "compared at a declared looser level; F32 weights and F32 KV cache"));

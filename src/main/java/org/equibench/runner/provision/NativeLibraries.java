@@ -11,12 +11,13 @@ import java.util.zip.ZipFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * The native engines shared across languages, so that rows differ in their binding and not in their engine:
  * ONNX Runtime Java's libonnxruntime.so (also loaded by the Rust ort rows) and the Python venv's libtorch (also
- * linked by the Rust tch rows).
+ * linked by the Rust tch rows and loaded by DJL).
  */
 public final class NativeLibraries {
     private static final String ORT_LIBRARY = "ai/onnxruntime/native/linux-x64/libonnxruntime.so";
@@ -57,6 +58,12 @@ public final class NativeLibraries {
     }
 
     private static Optional<Path> onnxRuntimeJar(Path root) {
+        return classpathEntries(root).stream().filter(p -> p.getFileName() != null
+                && p.getFileName().toString().matches("onnxruntime-[0-9.]+\\.jar") && Files.isRegularFile(p)).findFirst();
+    }
+
+    /** This JVM's class path and the runner class path Maven lists (target/runner-classpath.txt). */
+    private static List<Path> classpathEntries(Path root) {
         List<String> entries = new ArrayList<>(List.of(System.getProperty("java.class.path", "").split(File.pathSeparator)));
         Path listed = root.resolve("target/runner-classpath.txt");
         try {
@@ -66,8 +73,7 @@ public final class NativeLibraries {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return entries.stream().map(Path::of).filter(p -> p.getFileName() != null
-                && p.getFileName().toString().matches("onnxruntime-[0-9.]+\\.jar") && Files.isRegularFile(p)).findFirst();
+        return entries.stream().filter(e -> !e.isBlank()).map(Path::of).filter(p -> p.getFileName() != null).toList();
     }
 
     /** torch/lib of the venv's torch (libtorch_cpu.so and friends); empty when the venv has no torch. */
@@ -75,6 +81,39 @@ public final class NativeLibraries {
         Path lib = venv.python().getParent().getParent().resolve("lib");
         try (var dirs = Files.list(lib)) {
             return dirs.map(d -> d.resolve("site-packages/torch/lib")).filter(Files::isDirectory).findFirst();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * DJL's settings that make its PyTorch engine load the venv's libtorch instead of the build DJL bundles, when both
+     * are the same version (DJL's JNI library is built per version): then python/transformers, java/djl and rust/tch
+     * run one libtorch file. Empty (DJL loads its own build, which the manifest then shows) when the venv has no
+     * torch or another version.
+     */
+    public static Map<String, String> djlOnVenvLibtorch(Path root, PythonVenv venv) {
+        Optional<Path> lib = libtorchDir(venv);
+        Optional<String> djlVersion = classpathEntries(root).stream().map(p -> p.getFileName().toString())
+                .map(name -> java.util.regex.Pattern.compile("pytorch-jni-([0-9.]+)-[0-9.]+\\.jar").matcher(name))
+                .filter(java.util.regex.Matcher::matches).map(m -> m.group(1)).findFirst();
+        if (lib.isEmpty() || djlVersion.isEmpty() || !Files.isRegularFile(lib.get().resolve("libtorch_cpu.so"))) {
+            return Map.of();
+        }
+        Optional<String> torchVersion = torchVersion(lib.get().getParent());
+        if (torchVersion.isEmpty() || !torchVersion.get().equals(djlVersion.get())) {
+            return Map.of();
+        }
+        // The flavour names DJL's JNI build; a CUDA wheel's libtorch_cpu.so serves it as well.
+        return Map.of("PYTORCH_LIBRARY_PATH", lib.get().toString(), "PYTORCH_VERSION", djlVersion.get(), "PYTORCH_FLAVOR", "cpu");
+    }
+
+    /** torch/version.py's __version__ without its local part (2.7.1+cu126 → 2.7.1). */
+    static Optional<String> torchVersion(Path torchPackage) {
+        try {
+            var m = java.util.regex.Pattern.compile("^__version__ = '([0-9.]+)[^']*'", java.util.regex.Pattern.MULTILINE)
+                    .matcher(Files.readString(torchPackage.resolve("version.py")));
+            return m.find() ? Optional.of(m.group(1)) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
         }
