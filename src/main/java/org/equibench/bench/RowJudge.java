@@ -43,7 +43,8 @@ public final class RowJudge {
         if (reference.noGoldenKept() && impl.id().equals(task.referenceImpl())) {
             CheckOutcome self = new CheckOutcome("all outputs", impl.id(), "is_reference", 0, 0,
                     "this row defines the reference; " + reference.unavailable(), true, null);
-            return row(task, impl, ResultRow.PASSED, "", impl.id() + " (itself)", List.of(self), List.of(), run, run, cold);
+            return row(task, impl, ResultRow.PASSED, "", impl.id() + " (itself)", List.of(self), List.of(), run, run, cold,
+                    okRounds(rounds));
         }
         if (!reference.available()) {
             return row(task, impl, ResultRow.ERROR, task.id() + " " + impl.id() + ": no reference to compare with: "
@@ -64,19 +65,24 @@ public final class RowJudge {
         if (!problems.isEmpty()) {
             return row(task, impl, ResultRow.FAILED, String.join("; ", problems), label, outcomes, differences, run, null);
         }
-        return row(task, impl, ResultRow.PASSED, "", label, outcomes, differences, run, run, cold);
+        return row(task, impl, ResultRow.PASSED, "", label, outcomes, differences, run, run, cold, okRounds(rounds));
     }
 
     /** {@code measured} is the run whose figures may be reported: null unless the row passed. */
     private static ResultRow row(Task task, Implementation impl, String status, String reason, String reference,
                                  List<CheckOutcome> outcomes, List<ManifestComparison.Difference> differences,
                                  RowRun run, RowRun measured) {
-        return row(task, impl, status, reason, reference, outcomes, differences, run, measured, null);
+        return row(task, impl, status, reason, reference, outcomes, differences, run, measured, null, List.of());
+    }
+
+    /** The row's processes whose outputs the derived figures pool (all of them once the row has passed). */
+    private static List<RowRun> okRounds(List<RowRun> rounds) {
+        return rounds.stream().filter(RowRun::ok).toList();
     }
 
     private static ResultRow row(Task task, Implementation impl, String status, String reason, String reference,
                                  List<CheckOutcome> outcomes, List<ManifestComparison.Difference> differences,
-                                 RowRun run, RowRun measured, ColdFigures cold) {
+                                 RowRun run, RowRun measured, ColdFigures cold, List<RowRun> processes) {
         Map<String, PhaseStats> phases = null;
         Map<String, Double> metrics = null;
         if (measured != null && measured.result().phases() != null) {
@@ -86,7 +92,8 @@ public final class RowJudge {
             }
             metrics = new LinkedHashMap<>(measured.result().metrics() == null ? Map.of() : measured.result().metrics());
             try {
-                metrics.putAll(task.derivedMetrics(measured.spec(), measured::output));
+                metrics.putAll(task.derivedMetrics(measured.spec(), processes.stream()
+                        .map(r -> (java.util.function.Function<String, java.nio.file.Path>) r::output).toList()));
             } catch (IOException | RuntimeException e) {
                 metrics.put("derived_metrics_unreadable", Double.NaN);
             }

@@ -264,11 +264,18 @@ public final class Gpt2GenerateTask implements Task {
         return files;
     }
 
-    /** Decode speed and per-token latency percentiles from every row's step times, computed alike for all rows. */
+    /**
+     * Decode speed and per-token latency percentiles from the step times of every process of the row (each
+     * process's timed decode), computed alike for all rows.
+     */
     @Override
-    public Map<String, Double> derivedMetrics(RunSpec spec, Function<String, Path> outputs) throws IOException {
-        double[] steps = Npy.read(outputs.apply("decode_step_ns")).values().clone();
-        double[] lengths = Npy.read(outputs.apply("prompt_lengths")).values();
+    public Map<String, Double> derivedMetrics(RunSpec spec, List<Function<String, Path>> processes) throws IOException {
+        double[] steps = new double[0];
+        for (Function<String, Path> outputs : processes) {
+            double[] more = Npy.read(outputs.apply("decode_step_ns")).values();
+            steps = java.util.stream.DoubleStream.concat(Arrays.stream(steps), Arrays.stream(more)).toArray();
+        }
+        double[] lengths = Npy.read(processes.get(processes.size() - 1).apply("prompt_lengths")).values();
         Arrays.sort(steps);
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("decode_tokens_per_s", 1e9 / Arrays.stream(steps).average().orElse(Double.NaN));

@@ -77,10 +77,11 @@ public interface Task {
 
     /**
      * Figures the harness derives from a passing row's outputs, the same way for every row (per-token latency
-     * percentiles from step times, say), added to the row's metrics; {@code outputs} maps an output to its file.
+     * percentiles from step times, say), added to the row's metrics; {@code processes} holds, for each process the
+     * row ran in (one per round), a map from an output to its file, so that figures pool every round as the phases do.
      */
-    default Map<String, Double> derivedMetrics(org.equibench.protocol.RunSpec spec, java.util.function.Function<String, Path> outputs)
-            throws IOException {
+    default Map<String, Double> derivedMetrics(org.equibench.protocol.RunSpec spec,
+                                               List<java.util.function.Function<String, Path>> processes) throws IOException {
         return Map.of();
     }
 
