@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.nio.file.Path;
 import org.equibench.check.CheckOutcome;
 import org.equibench.check.EquivalenceGate;
 import org.equibench.check.ManifestComparison;
@@ -93,7 +95,7 @@ public final class RowJudge {
             metrics = new LinkedHashMap<>(measured.result().metrics() == null ? Map.of() : measured.result().metrics());
             try {
                 metrics.putAll(task.derivedMetrics(measured.spec(), processes.stream()
-                        .map(r -> (java.util.function.Function<String, java.nio.file.Path>) r::output).toList()));
+                        .<Function<String, Path>>map(r -> r::output).toList()));
             } catch (IOException | RuntimeException e) {
                 metrics.put("derived_metrics_unreadable", Double.NaN);
             }

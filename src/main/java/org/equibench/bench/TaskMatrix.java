@@ -31,7 +31,7 @@ public final class TaskMatrix {
     private final Map<String, List<RowRun>> rounds = new LinkedHashMap<>();
     private final Map<String, String> unavailable = new LinkedHashMap<>();
     private RunSpec baseSpec;
-    private Exception preparationFailure;
+    private IOException preparationFailure;
 
     public TaskMatrix(Task task, BenchmarkSession session) {
         this.task = task;
@@ -53,17 +53,14 @@ public final class TaskMatrix {
      * thrown again to every later caller.
      */
     public synchronized RunSpec baseSpec() throws IOException {
-        if (preparationFailure instanceof IOException e) {
-            throw e;
-        }
-        if (preparationFailure instanceof RuntimeException e) {
-            throw e;
+        if (preparationFailure != null) {
+            throw preparationFailure;
         }
         try {
             return prepareBaseSpec();
         } catch (IOException | RuntimeException e) {
-            preparationFailure = e;
-            throw e;
+            preparationFailure = e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+            throw preparationFailure;
         }
     }
 
@@ -142,7 +139,7 @@ public final class TaskMatrix {
         try {
             RunSpec spec = baseSpec().forImplementation(impl.id()).onDevice(session.settings().deviceFor(impl));
             run = RowExecutor.execute(launcher, spec, rowDir, task.timeout(session.settings().scale()));
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             // The task's shared inputs failed: every row of the task is an error with that cause, other tasks go on.
             run = RowRun.notStarted(task.id() + " " + impl.id() + ": the task's inputs could not be prepared: "
                     + e.getMessage(), rowDir.resolve("out"));

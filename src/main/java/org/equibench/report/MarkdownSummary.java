@@ -64,9 +64,9 @@ public final class MarkdownSummary {
         Optional<ResultRow> baseline = rows.stream().filter(r -> r.impl().equals(task.baselineImpl())).findFirst();
         Map<String, List<ReportColumn>> tables = new LinkedHashMap<>();
         task.reportColumns().forEach(c -> tables.computeIfAbsent(c.table(), k -> new ArrayList<>()).add(c));
+        // A run on a GPU: where each row computed, in a column of its own (rows that cannot use it stayed on the cpu).
+        boolean devices = rows.stream().anyMatch(r -> !r.device().equals("cpu"));
         for (var table : tables.entrySet()) {
-            // A run on a GPU: where each row computed, in a column of its own (rows that cannot use it stayed on the cpu).
-            boolean devices = rows.stream().anyMatch(r -> !r.device().equals("cpu"));
             md.append("\n### ").append(table.getKey()).append("\n\n| implementation |").append(devices ? " device |" : "");
             StringBuilder rule = new StringBuilder(devices ? "|---|---|" : "|---|");
             for (ReportColumn c : table.getValue()) {

@@ -270,11 +270,11 @@ public final class Gpt2GenerateTask implements Task {
      */
     @Override
     public Map<String, Double> derivedMetrics(RunSpec spec, List<Function<String, Path>> processes) throws IOException {
-        double[] steps = new double[0];
+        List<double[]> perProcess = new ArrayList<>();
         for (Function<String, Path> outputs : processes) {
-            double[] more = Npy.read(outputs.apply("decode_step_ns")).values();
-            steps = java.util.stream.DoubleStream.concat(Arrays.stream(steps), Arrays.stream(more)).toArray();
+            perProcess.add(Npy.read(outputs.apply("decode_step_ns")).values());
         }
+        double[] steps = perProcess.stream().flatMapToDouble(Arrays::stream).toArray();
         double[] lengths = Npy.read(processes.get(processes.size() - 1).apply("prompt_lengths")).values();
         Arrays.sort(steps);
         Map<String, Double> metrics = new LinkedHashMap<>();

@@ -64,14 +64,12 @@ class Gpt2BadInputTest {
     }
 
     private record Row(Launcher launcher, RunSpec spec) {
-        RunSpec with(String role, InputFile file) {
+        /** The error the row ends with when run on its spec with {@code replaced} inputs (it must fail). */
+        String errorWith(Path rowDir, Map<String, InputFile> replaced) {
             Map<String, InputFile> inputs = new LinkedHashMap<>(spec.inputs());
-            inputs.put(role, file);
-            return new RunSpec(spec.protocol(), spec.task(), spec.impl(), spec.device(), spec.dtype(), spec.threads(), 0, 0, 1,
-                    spec.phases(), inputs, spec.params(), spec.outputs());
-        }
-
-        String error(RunSpec bad, Path rowDir) {
+            inputs.putAll(replaced);
+            RunSpec bad = new RunSpec(spec.protocol(), spec.task(), spec.impl(), spec.device(), spec.dtype(), spec.threads(),
+                    0, 0, 1, spec.phases(), inputs, spec.params(), spec.outputs());
             RowRun r = RowExecutor.execute(launcher, bad, rowDir, Duration.ofMinutes(2));
             assertThat(r.ok()).as("%s on a bad input", spec.impl()).isFalse();
             assertThat(r.error()).startsWith("gpt2-generate " + spec.impl() + ": runner exited with code 1");
@@ -85,7 +83,7 @@ class Gpt2BadInputTest {
     void emptyPromptFile(String impl) throws IOException {
         Row row = row(impl);
         Path empty = Files.writeString(dir.resolve("empty-prompts.txt"), "");
-        assertThat(row.error(row.with("prompts", InputFiles.describe(empty, "text")), dir.resolve("row")))
+        assertThat(row.errorWith(dir.resolve("row"), Map.of("prompts", InputFiles.describe(empty, "text"))))
                 .contains("empty-prompts.txt").containsIgnoringCase("empty");
     }
 
@@ -96,7 +94,7 @@ class Gpt2BadInputTest {
         Row row = row(impl);
         Path other = dir.resolve("add.onnx");
         Files.copy(Path.of("src/test/resources/bad-inputs/add.onnx"), other);
-        assertThat(row.error(row.with("onnx", InputFiles.describe(other, "onnx")), dir.resolve("row")))
+        assertThat(row.errorWith(dir.resolve("row"), Map.of("onnx", InputFiles.describe(other, "onnx"))))
                 .contains("add.onnx").contains("input_ids");
     }
 
@@ -109,9 +107,9 @@ class Gpt2BadInputTest {
         Files.copy(Path.of(row.spec().input("config")), folder.resolve("config.json"));
         Path weights = folder.resolve("model.safetensors");
         transposeInHeader(Path.of(row.spec().input("weights")), weights, "h.0.attn.c_attn.weight");
-        RunSpec bad = row.with("weights", InputFiles.describe(weights, "safetensors"));
-        bad = new Row(row.launcher(), bad).with("config", InputFiles.describe(folder.resolve("config.json"), "json"));
-        assertThat(row.error(bad, dir.resolve("row"))).contains("model.safetensors", "h.0.attn.c_attn.weight")
+        Map<String, InputFile> moved = Map.of("weights", InputFiles.describe(weights, "safetensors"),
+                "config", InputFiles.describe(folder.resolve("config.json"), "json"));
+        assertThat(row.errorWith(dir.resolve("row"), moved)).contains("model.safetensors", "h.0.attn.c_attn.weight")
                 .containsAnyOf("[192, 64]", "(192, 64)");
     }
 
