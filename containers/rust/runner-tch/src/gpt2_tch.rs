@@ -63,13 +63,10 @@ fn torch_version(library: &Path) -> Option<String> {
     Some(line.split_once('=')?.1.trim().trim_matches(['\'', '"']).to_string())
 }
 
-impl Engine for TchEngine {
-    type Runtime = Libtorch;
-    type Cache = Tensor;
-    const MODEL_ROLE: &'static str = "torchscript";
-
-    fn start(setup: &Setup) -> Result<Libtorch> {
-        let threads = i32::try_from(setup.threads)?;
+impl Libtorch {
+    /// libtorch's pools sized for `threads`, read back: how every `rust/tch` row starts.
+    pub fn start(threads: usize) -> Result<Libtorch> {
+        let threads = i32::try_from(threads)?;
         tch::set_num_threads(threads);
         // libtorch refuses a second call once its inter-op pool has run work; this is the first.
         tch::set_num_interop_threads(1);
@@ -82,6 +79,62 @@ impl Engine for TchEngine {
         let library = gpt2_generate::loaded_library("libtorch_cpu.so");
         let version = library.as_deref().and_then(torch_version);
         Ok(Libtorch { library, version, intra_op_threads, inter_op_threads })
+    }
+
+    /// `runtime.libraries`: tch as locked, libtorch as its torch package says.
+    pub fn libraries(&self) -> Vec<(&'static str, String)> {
+        let version = self.version();
+        vec![
+            ("tch", locked_version("tch").to_string()),
+            ("libtorch", version.split('+').next().unwrap_or(&version).to_string()),
+        ]
+    }
+
+    fn version(&self) -> String {
+        self.version.clone().unwrap_or_else(|| "unknown".to_string())
+    }
+
+    /// `threads.compute`, read back.
+    pub fn compute(&self) -> Result<Compute> {
+        Ok(Compute::NativePool {
+            pool: "libtorch intra-op pool (at::get_num_threads)",
+            threads: u32::try_from(self.intra_op_threads)?,
+        })
+    }
+
+    /// `runtime.hyperparameters`: the threads read back and how modules run.
+    pub fn settings(&self) -> serde_json::Value {
+        json!({
+            "torch_num_threads": self.intra_op_threads,
+            "torch_num_interop_threads": self.inter_op_threads,
+            "grad": "no_grad",
+            "module": "torch::jit::load, eval()",
+            "device": "cpu",
+        })
+    }
+
+    /// The manifest's `native.*`: libtorch_cpu.so as mapped, if it is.
+    pub fn native(&self) -> Option<NativeLibrary> {
+        let version = self.version();
+        self.library.clone().map(|library| NativeLibrary { engine: format!("libtorch {version}"), library })
+    }
+
+    pub fn notes(&self) -> Vec<String> {
+        if self.library.is_none() {
+            vec!["libtorch_cpu.so is not among the libraries this process mapped".to_string()]
+        } else {
+            Vec::new()
+        }
+    }
+}
+
+impl Engine for TchEngine {
+    type Runtime = Libtorch;
+    type Cache = Tensor;
+    const MODEL_ROLE: &'static str = "torchscript";
+
+    fn start(setup: &Setup) -> Result<Libtorch> {
+        Libtorch::start(setup.threads)
     }
 
     fn load(_libtorch: &Libtorch, setup: &Setup, _prompts: &[Vec<i64>]) -> Result<TchEngine> {
@@ -134,21 +187,10 @@ impl Engine for TchEngine {
     }
 
     fn report(libtorch: &Libtorch, engine: &TchEngine) -> Result<EngineReport> {
-        let version = libtorch.version.clone().unwrap_or_else(|| "unknown".to_string());
-        let mut notes = Vec::new();
-        if libtorch.library.is_none() {
-            notes.push("libtorch_cpu.so is not among the libraries this process mapped".to_string());
-        }
         Ok(EngineReport {
             framework: "tch",
-            libraries: vec![
-                ("tch", locked_version("tch").to_string()),
-                ("libtorch", version.split('+').next().unwrap_or(&version).to_string()),
-            ],
-            compute: Compute::NativePool {
-                pool: "libtorch intra-op pool (at::get_num_threads)",
-                threads: u32::try_from(libtorch.intra_op_threads)?,
-            },
+            libraries: libtorch.libraries(),
+            compute: libtorch.compute()?,
             model_format: "torchscript",
             shape: Shape {
                 layers: engine.layers,
@@ -156,24 +198,15 @@ impl Engine for TchEngine {
                 d_model: engine.d_model,
                 vocab: engine.vocab,
             },
-            settings: json!({
-                "torch_num_threads": libtorch.intra_op_threads,
-                "torch_num_interop_threads": libtorch.inter_op_threads,
-                "grad": "no_grad",
-                "module": "torch::jit::load, eval()",
-                "device": "cpu",
-            }),
-            native: libtorch
-                .library
-                .clone()
-                .map(|library| NativeLibrary { engine: format!("libtorch {version}"), library }),
-            notes,
+            settings: libtorch.settings(),
+            native: libtorch.native(),
+            notes: libtorch.notes(),
         })
     }
 }
 
 /// A direct dependency's version as locked in Cargo.lock.
-fn locked_version(name: &str) -> &'static str {
+pub fn locked_version(name: &str) -> &'static str {
     build_info::LIBRARIES.iter().find(|(n, _)| *n == name).map_or("unknown", |(_, v)| v)
 }
 

@@ -6,7 +6,9 @@ use std::process::ExitCode;
 
 use equibench_runner::cli;
 use equibench_runner::registry::{Entry, entry};
-use equibench_runner::tasks::{gpt2_generate, iris_mlp, kmeans_blobs, linreg_california, svm_digits};
+use equibench_runner::tasks::{
+    bert_qa, gpt2_generate, iris_mlp, kmeans_blobs, linreg_california, svm_digits,
+};
 
 /// Every (task, implementation) pair of this binary; `--list` prints them in this order.
 const REGISTRY: &[Entry] = &[
@@ -19,6 +21,8 @@ const REGISTRY: &[Entry] = &[
     entry("kmeans-blobs", "rust/smartcore", kmeans_blobs::rust_smartcore),
     entry("gpt2-generate", "rust/ort", gpt2_generate::rust_ort),
     entry("gpt2-generate", "rust/candle", gpt2_generate::rust_candle),
+    entry("bert-qa", "rust/ort", bert_qa::rust_ort),
+    entry("bert-qa", "rust/candle", bert_qa::rust_candle),
 ];
 
 fn main() -> ExitCode {
@@ -42,7 +46,7 @@ mod tests {
         assert_eq!(
             err("nope", "rust/pure"),
             "unknown task 'nope' (this runner implements: iris-mlp, linreg-california, svm-digits, kmeans-blobs, \
-             gpt2-generate)"
+             gpt2-generate, bert-qa)"
         );
         assert_eq!(
             err("svm-digits", "rust/pure"),

@@ -67,6 +67,7 @@ pub enum OutputArray {
     F64Matrix(Array2<f64>),
     I64Vector(Array1<i64>),
     I64Matrix(Array2<i64>),
+    F32Vector(Array1<f32>),
     F32Matrix(Array2<f32>),
     F32Array3(Array3<f32>),
 }
@@ -82,6 +83,7 @@ impl OutputArray {
             OutputArray::F64Matrix(a) => write(path, a),
             OutputArray::I64Vector(a) => write(path, a),
             OutputArray::I64Matrix(a) => write(path, a),
+            OutputArray::F32Vector(a) => write(path, a),
             OutputArray::F32Matrix(a) => write(path, a),
             OutputArray::F32Array3(a) => write(path, a),
         }

@@ -2,6 +2,7 @@
 //! loads, computes and reports through [`crate::task::Task`]; the registry
 //! names their constructors.
 
+pub mod bert_qa;
 mod classical;
 pub mod gpt2_generate;
 pub mod iris_mlp;

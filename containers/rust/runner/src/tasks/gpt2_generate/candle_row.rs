@@ -120,22 +120,27 @@ impl Weights {
     }
 }
 
+/// Refuses to run unless candle's matmul splits its work into `threads`
+/// parts, the spec's threads (every `rust/candle` row: gpt2-generate, bert-qa).
+pub fn check_threads(threads: usize) -> Result<()> {
+    let split = candle_core::utils::get_num_threads();
+    if split != threads {
+        let env = std::env::var("RAYON_NUM_THREADS").unwrap_or_else(|_| "unset".to_string());
+        bail!(
+            "rust/candle: candle's matmul would split its work into {split} parts (RAYON_NUM_THREADS is {env}, \
+             else the physical cores), not threads = {threads}; the harness sets RAYON_NUM_THREADS to threads"
+        );
+    }
+    Ok(())
+}
+
 impl Engine for CandleEngine {
     type Runtime = ();
     type Cache = Cache;
     const MODEL_ROLE: &'static str = "weights";
 
     fn start(setup: &Setup) -> Result<()> {
-        let split = candle_core::utils::get_num_threads();
-        if split != setup.threads {
-            let env = std::env::var("RAYON_NUM_THREADS").unwrap_or_else(|_| "unset".to_string());
-            bail!(
-                "rust/candle: candle's matmul would split its work into {split} parts (RAYON_NUM_THREADS is {env}, \
-                 else the physical cores), not threads = {}; the harness sets RAYON_NUM_THREADS to threads",
-                setup.threads
-            );
-        }
-        Ok(())
+        check_threads(setup.threads)
     }
 
     fn load(_runtime: &(), setup: &Setup, _prompts: &[Vec<i64>]) -> Result<CandleEngine> {

@@ -34,8 +34,8 @@ use crate::data::{self, OutputArray};
 use crate::protocol::Spec;
 use crate::task::{Compute, NativeLibrary, Report, Task};
 
-pub use candle_row::CandleEngine;
-pub use ort_row::OrtEngine;
+pub use candle_row::{CandleEngine, check_threads as check_candle_threads};
+pub use ort_row::{OrtEngine, OrtRuntime, ort_error};
 
 /// Every input role of the task, and the kind the spec gives it.
 const INPUTS: &[(&str, &str)] = &[

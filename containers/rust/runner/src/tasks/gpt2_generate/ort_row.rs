@@ -22,7 +22,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use ort::session::builder::GraphOptimizationLevel;
 use ort::session::{Session, SessionInputValue};
 use ort::value::{DynValue, Tensor, ValueType};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::{Engine, EngineReport, Setup, Shape, file_name};
 use crate::data;
@@ -127,7 +127,7 @@ fn sorted<'a>(names: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
 }
 
 /// An ort error as an anyhow error (ort's errors may carry values that are not `Sync`).
-fn ort_error<R>(context: impl Display) -> impl FnOnce(ort::Error<R>) -> anyhow::Error {
+pub fn ort_error<R>(context: impl Display) -> impl FnOnce(ort::Error<R>) -> anyhow::Error {
     move |e| anyhow!("{context}: {e}")
 }
 
@@ -153,16 +153,10 @@ fn library_version(path: &Path) -> Result<String> {
     Ok(version)
 }
 
-/// The presents of the last run, in `present_names` order. ort values cannot
-/// be cloned (only viewed), so a cache is shared by reference count.
-pub type Cache = Rc<Vec<DynValue>>;
-
-impl Engine for OrtEngine {
-    type Runtime = OrtRuntime;
-    type Cache = Cache;
-    const MODEL_ROLE: &'static str = "onnx";
-
-    fn start(_setup: &Setup) -> Result<OrtRuntime> {
+impl OrtRuntime {
+    /// ONNX Runtime loaded from `ORT_DYLIB_PATH`, and its environment: how
+    /// every `rust/ort` row starts (gpt2-generate, bert-qa).
+    pub fn start() -> Result<OrtRuntime> {
         let library = match std::env::var_os(DYLIB_ENV) {
             Some(path) if !path.is_empty() => PathBuf::from(path),
             _ => bail!(
@@ -183,13 +177,16 @@ impl Engine for OrtEngine {
         Ok(OrtRuntime { environment, library, version })
     }
 
-    fn load(runtime: &OrtRuntime, setup: &Setup, _prompts: &[Vec<i64>]) -> Result<OrtEngine> {
-        let path = setup.input("onnx")?;
+    /// A session on the graph `path`, configured as every ONNX Runtime row of
+    /// every language configures its own: `threads` intra-op threads, one
+    /// inter-op thread, sequential execution, every graph optimization.
+    /// Errors name the file; the file is recorded as read.
+    pub fn session(&self, path: &Path, threads: usize) -> Result<Session> {
         let file = file_name(path);
         let configure = "cannot configure the ONNX Runtime session";
-        let session = Session::builder(&runtime.environment)
+        let session = Session::builder(&self.environment)
             .map_err(ort_error(configure))?
-            .with_intra_threads(setup.threads)
+            .with_intra_threads(threads)
             .map_err(ort_error(configure))?
             .with_inter_threads(1)
             .map_err(ort_error(configure))?
@@ -200,6 +197,58 @@ impl Engine for OrtEngine {
             .commit_from_file(path)
             .map_err(ort_error(format!("{file}: ONNX Runtime cannot load it")))?;
         data::record_read(path);
+        Ok(session)
+    }
+
+    /// `runtime.libraries`: the version the library reports.
+    pub fn libraries(&self) -> Vec<(&'static str, String)> {
+        vec![("onnxruntime", self.version.clone())]
+    }
+
+    /// The manifest's `native.*`: the library this process loaded.
+    pub fn native(&self) -> NativeLibrary {
+        NativeLibrary { engine: format!("onnxruntime {}", self.version), library: self.library.clone() }
+    }
+
+    /// `threads.compute` of a session made by [`OrtRuntime::session`].
+    pub fn compute(threads: usize) -> Result<Compute> {
+        // ONNX Runtime has no getter for a session's thread counts: these are the values set.
+        Ok(Compute::NativePool {
+            pool: "ONNX Runtime intra-op pool (the session's intra_op_num_threads, as set: no getter)",
+            threads: u32::try_from(threads)?,
+        })
+    }
+
+    /// `runtime.hyperparameters` of a session made by [`OrtRuntime::session`].
+    pub fn settings(threads: usize) -> Value {
+        json!({
+            "intra_op_num_threads": threads,
+            "inter_op_num_threads": 1,
+            "execution_mode": "ORT_SEQUENTIAL",
+            "graph_optimization_level": "ORT_ENABLE_ALL (99)",
+            "execution_providers": "CPU",
+            "load": "ort load-dynamic from ORT_DYLIB_PATH",
+        })
+    }
+}
+
+/// The presents of the last run, in `present_names` order. ort values cannot
+/// be cloned (only viewed), so a cache is shared by reference count.
+pub type Cache = Rc<Vec<DynValue>>;
+
+impl Engine for OrtEngine {
+    type Runtime = OrtRuntime;
+    type Cache = Cache;
+    const MODEL_ROLE: &'static str = "onnx";
+
+    fn start(_setup: &Setup) -> Result<OrtRuntime> {
+        OrtRuntime::start()
+    }
+
+    fn load(runtime: &OrtRuntime, setup: &Setup, _prompts: &[Vec<i64>]) -> Result<OrtEngine> {
+        let path = setup.input("onnx")?;
+        let file = file_name(path);
+        let session = runtime.session(path, setup.threads)?;
 
         let outlets = |outlets: &[ort::value::Outlet]| -> Vec<(String, Vec<i64>)> {
             let dims = |t: &ValueType| t.tensor_shape().map(|s| s.to_vec()).unwrap_or_default();
@@ -248,26 +297,12 @@ impl Engine for OrtEngine {
     fn report(runtime: &OrtRuntime, engine: &OrtEngine) -> Result<EngineReport> {
         Ok(EngineReport {
             framework: "ort",
-            libraries: vec![("onnxruntime", runtime.version.clone())],
-            // ONNX Runtime has no getter for a session's thread counts: these are the values set.
-            compute: Compute::NativePool {
-                pool: "ONNX Runtime intra-op pool (the session's intra_op_num_threads, as set: no getter)",
-                threads: u32::try_from(engine.threads)?,
-            },
+            libraries: runtime.libraries(),
+            compute: OrtRuntime::compute(engine.threads)?,
             model_format: "onnx",
             shape: engine.shape,
-            settings: json!({
-                "intra_op_num_threads": engine.threads,
-                "inter_op_num_threads": 1,
-                "execution_mode": "ORT_SEQUENTIAL",
-                "graph_optimization_level": "ORT_ENABLE_ALL (99)",
-                "execution_providers": "CPU",
-                "load": "ort load-dynamic from ORT_DYLIB_PATH",
-            }),
-            native: Some(NativeLibrary {
-                engine: format!("onnxruntime {}", runtime.version),
-                library: runtime.library.clone(),
-            }),
+            settings: OrtRuntime::settings(engine.threads),
+            native: Some(runtime.native()),
             notes: Vec::new(),
         })
     }

@@ -49,14 +49,14 @@ public final class Gpt2GenerateTask implements Task {
     private static final String LLAMA_GELU = "llama.cpp's stock CPU build evaluates GELU through an fp16 lookup table "
             + "(GGML_GELU_FP16), which moves logits by up to ~1e-2 on the 124M shape";
 
-    private final Gpt2Checkpoint checkpoint;
+    private final Checkpoint checkpoint;
 
     public Gpt2GenerateTask() {
-        this(Gpt2Checkpoint.fromSystemProperty());
+        this(Checkpoint.fromSystemProperty("equibench.gpt2.checkpoint", "GPT-2"));
     }
 
     /** The task on given weights (tests pass a checkpoint folder directly). */
-    public Gpt2GenerateTask(Gpt2Checkpoint checkpoint) {
+    public Gpt2GenerateTask(Checkpoint checkpoint) {
         this.checkpoint = checkpoint;
     }
 
@@ -242,7 +242,7 @@ public final class Gpt2GenerateTask implements Task {
                 "--merges", tokenizers.resolve("vocab.bpe").toString()));
         String weightsIdentity;
         if (checkpoint.real()) {
-            checkpoint.requireFiles();
+            checkpoint.requireFiles(List.of("config.json", "model.safetensors"));
             request.addAll(List.of("--checkpoint", checkpoint.dir().toString()));
             weightsIdentity = Sha256.of(checkpoint.dir().resolve("model.safetensors"));
         } else {
@@ -250,7 +250,7 @@ public final class Gpt2GenerateTask implements Task {
                     String.valueOf(p.heads()), "--d-model", String.valueOf(p.dModel()), "--context", String.valueOf(p.context())));
             weightsIdentity = "seeded";
         }
-        Path models = Gpt2ModelFiles.ensure(root, request, weightsIdentity);
+        Path models = ModelFiles.ensure(root, "gpt2", request, weightsIdentity);
         Map<String, InputFile> files = new LinkedHashMap<>();
         files.put("config", InputFiles.describe(models.resolve("config.json"), "json"));
         files.put("weights", InputFiles.describe(models.resolve("model.safetensors"), "safetensors"));

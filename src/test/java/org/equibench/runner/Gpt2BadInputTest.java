@@ -26,7 +26,7 @@ import org.equibench.protocol.InputFile;
 import org.equibench.protocol.RunSpec;
 import org.equibench.report.ResultRow;
 import org.equibench.report.ResultsFile;
-import org.equibench.task.Gpt2Checkpoint;
+import org.equibench.task.Checkpoint;
 import org.equibench.task.Gpt2GenerateTask;
 import org.equibench.task.Implementation;
 import org.equibench.task.IrisMlpTask;
@@ -52,7 +52,7 @@ class Gpt2BadInputTest {
     /** The CI spec of {@code impl}, with its launcher; aborted (or failed under require=all) without the toolchain. */
     private Row row(String impl) throws IOException {
         BenchmarkSession session = new BenchmarkSession(settings());
-        Gpt2GenerateTask task = new Gpt2GenerateTask(new Gpt2Checkpoint(null));
+        Gpt2GenerateTask task = new Gpt2GenerateTask(Checkpoint.seeded("GPT-2"));
         Launcher launcher = session.launchers().forLanguage(task.implementation(impl).language());
         launcher.unavailableReason(impl).ifPresent(why -> {
             if (session.settings().requireAll()) {
@@ -134,7 +134,7 @@ class Gpt2BadInputTest {
         Files.writeString(checkpoint.resolve("config.json"), "{\"n_layer\": 2, \"n_head\": 2, \"n_embd\": 64, "
                 + "\"vocab_size\": 50257, \"n_positions\": 1024}");
         BenchmarkSession session = new BenchmarkSession(settings().withImpls("java/pure,java/onnxruntime,rust/ort"));
-        Gpt2GenerateTask gpt2 = new Gpt2GenerateTask(new Gpt2Checkpoint(checkpoint));
+        Gpt2GenerateTask gpt2 = new Gpt2GenerateTask(new Checkpoint("GPT-2", checkpoint));
         for (var task : List.of(gpt2, new IrisMlpTask())) {
             TaskMatrix matrix = new TaskMatrix(task, session);
             matrix.runAll();

@@ -28,7 +28,7 @@ class Gpt2DerivedMetricsTest {
 
     @Test
     void tokensPerSecondPoolsEveryProcess() throws Exception {
-        Gpt2GenerateTask task = new Gpt2GenerateTask(new Gpt2Checkpoint(null));
+        Gpt2GenerateTask task = new Gpt2GenerateTask(Checkpoint.seeded("GPT-2"));
         RunSpec spec = new RunSpec(1, task.id(), "java/x", "cpu", "f32", 1, 0, 0, 1, task.phases(), Map.of(),
                 task.params(Scale.CI).toSpec(), task.outputs());
         Map<String, Double> m = task.derivedMetrics(spec, List.of(process("round-1", 20_000_000), process("round-2", 30_000_000)));

@@ -17,6 +17,7 @@ import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import org.equibench.impl.core.JavaRun;
 import org.equibench.impl.core.RunnerError;
+import org.equibench.impl.engines.NativeLibrary;
 
 /**
  * DJL on the PyTorch engine (libtorch) running the task's TorchScript module: {@code forward(input_ids int64 [1, s],

@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.equibench.impl.core.JavaRun;
+import org.equibench.impl.engines.NativeLibrary;
+import org.equibench.impl.engines.OrtStartup;
 
 /**
  * ONNX Runtime Java on the task's graph (PROTOCOL.md: inputs {@code input_ids}, {@code position_ids},

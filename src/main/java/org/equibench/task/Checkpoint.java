@@ -5,17 +5,24 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.equibench.data.Json;
 
 /**
- * Which GPT-2 weights the rows run: drawn by the harness (seeded, the default), or a user's Hugging Face GPT-2
- * folder given with {@code -Dequibench.gpt2.checkpoint=DIR}, whose config.json then sets the shape at every scale.
+ * Which weights a model task's rows run: drawn by the harness (the default, {@code dir} null), or a user's Hugging
+ * Face folder given with a system property ({@code -Dequibench.gpt2.checkpoint=DIR}), whose config.json then sets
+ * the shape at every scale. {@code model} names it in messages ("GPT-2", "BERT").
  */
-public record Gpt2Checkpoint(Path dir) {
+public record Checkpoint(String model, Path dir) {
 
-    public static Gpt2Checkpoint fromSystemProperty() {
-        String dir = System.getProperty("equibench.gpt2.checkpoint", "");
-        return new Gpt2Checkpoint(dir.isBlank() ? null : Path.of(dir).toAbsolutePath().normalize());
+    public static Checkpoint fromSystemProperty(String property, String model) {
+        String dir = System.getProperty(property, "");
+        return new Checkpoint(model, dir.isBlank() ? null : Path.of(dir).toAbsolutePath().normalize());
+    }
+
+    /** The harness's own weights. */
+    public static Checkpoint seeded(String model) {
+        return new Checkpoint(model, null);
     }
 
     public boolean real() {
@@ -23,10 +30,10 @@ public record Gpt2Checkpoint(Path dir) {
     }
 
     /** The files every row needs are there; the maker checks their contents (tensor names and shapes). */
-    public void requireFiles() {
-        for (String file : java.util.List.of("config.json", "model.safetensors")) {
+    public void requireFiles(List<String> files) {
+        for (String file : files) {
             if (!Files.isRegularFile(dir.resolve(file))) {
-                throw new IllegalArgumentException("GPT-2 checkpoint " + dir + ": " + file + " is missing");
+                throw new IllegalArgumentException(model + " checkpoint " + dir + ": " + file + " is missing");
             }
         }
     }
@@ -35,7 +42,7 @@ public record Gpt2Checkpoint(Path dir) {
     public int configInt(String field) {
         Path config = dir.resolve("config.json");
         if (!Files.isRegularFile(config)) {
-            throw new IllegalArgumentException("GPT-2 checkpoint " + dir + ": config.json is missing");
+            throw new IllegalArgumentException(model + " checkpoint " + dir + ": config.json is missing");
         }
         try {
             JsonNode value = Json.MAPPER.readTree(config.toFile()).get(field);

@@ -1,4 +1,4 @@
-package org.equibench.impl.gpt2;
+package org.equibench.impl.engines;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,10 +11,10 @@ import org.equibench.impl.core.JavaRun;
  * The shared library an engine runs on, as this process mapped it: the path read from {@code /proc/self/maps}
  * (where the Java binding actually loaded it from, not where it is expected) and the SHA-256 of that file.
  */
-record NativeLibrary(String path, String sha256) {
+public record NativeLibrary(String path, String sha256) {
 
     /** The mapped file whose name is {@code fileName} (e.g. {@code libtorch_cpu.so}). */
-    static NativeLibrary loaded(String fileName) throws IOException {
+    public static NativeLibrary loaded(String fileName) throws IOException {
         List<String> maps = Files.readAllLines(Path.of("/proc/self/maps"));
         for (String line : maps) {
             int slash = line.indexOf('/');
@@ -32,7 +32,7 @@ record NativeLibrary(String path, String sha256) {
     }
 
     /** The manifest's descriptive native fields (PROTOCOL.md, "Task gpt2-generate"). */
-    void report(JavaRun run, String engineAndVersion) {
+    public void report(JavaRun run, String engineAndVersion) {
         run.manifest("native.engine", engineAndVersion);
         run.manifest("native.library", path);
         run.manifest("native.sha256", sha256);

@@ -14,55 +14,55 @@ import org.equibench.runner.provision.Commands;
 import org.equibench.runner.provision.PythonVenv;
 
 /**
- * The GPT-2 model files every row reads (safetensors, ONNX, TorchScript, GGUF, tokenizer.json), made once from
- * one set of weights by {@code python -m equibench_runner.modelfiles gpt2} (torch does the exports) and kept in
- * the cache folder, keyed by the request, the maker's source and the pinned requirements: a 124M export takes
+ * The model files every row of a task reads (safetensors, ONNX, TorchScript, GGUF, tokenizer.json, …), made once
+ * from one set of weights by {@code python -m equibench_runner.modelfiles MODEL} (torch does the exports) and kept
+ * in the cache folder, keyed by the request, the maker's source and the pinned requirements: a 124M export takes
  * minutes, so later runs and clones reuse it.
  */
-final class Gpt2ModelFiles {
-    static final List<String> FILES = List.of("config.json", "model.safetensors", "model.onnx", "model.pt", "model.gguf",
-            "tokenizer.json");
-
+final class ModelFiles {
     private static final int KEEP = 3;
 
-    private Gpt2ModelFiles() {
+    private ModelFiles() {
     }
 
-    /** The folder holding {@link #FILES}, made now if no earlier run made it. */
-    static Path ensure(Path root, List<String> request, String weightsIdentity) throws IOException {
+    /** The folder the maker wrote for {@code model} ({@code gpt2}, {@code bert}) and this request, made now if no
+     * earlier run made it. */
+    static Path ensure(Path root, String model, List<String> request, String weightsIdentity) throws IOException {
         Path python = root.resolve("containers/python");
-        Path dir = CacheDir.root().resolve("models").resolve("gpt2-" + key(python, request, weightsIdentity).substring(0, 16));
+        Path dir = CacheDir.root().resolve("models").resolve(model + "-" + key(python, request, weightsIdentity).substring(0, 16));
         if (Files.isRegularFile(dir.resolve("model-files.json"))) {
             return dir;
         }
         PythonVenv venv = new PythonVenv(root);
         Optional<String> unavailable = venv.ensure();
         if (unavailable.isPresent()) {
-            throw new IOException("the GPT-2 model files are made with the Python venv's torch, which is unavailable: "
-                    + unavailable.get());
+            throw new IOException("the " + model + " model files are made with the Python venv's torch, which is "
+                    + "unavailable: " + unavailable.get());
         }
         Path partial = dir.resolveSibling(dir.getFileName() + ".partial");
-        Commands.run(List.of("rm", "-rf", partial.toString()), python, root.resolve("target/equibench/gpt2-model-files.log"), 1);
+        Path log = root.resolve("target/equibench/" + model + "-model-files.log");
+        Commands.run(List.of("rm", "-rf", partial.toString()), python, log, 1);
         Files.createDirectories(partial);
-        List<String> command = new ArrayList<>(List.of(venv.python().toString(), "-m", "equibench_runner.modelfiles", "gpt2",
+        List<String> command = new ArrayList<>(List.of(venv.python().toString(), "-m", "equibench_runner.modelfiles", model,
                 "--out", partial.toString()));
         command.addAll(request);
-        Path log = root.resolve("target/equibench/gpt2-model-files.log");
-        System.out.println("[equibench] gpt2-generate: making the model files (once per request) into " + dir);
+        System.out.println("[equibench] " + model + ": making the model files (once per request) into " + dir);
         Commands.Outcome made = Commands.run(command, python, log, 30);
         if (!made.ok()) {
-            throw new IOException("making the GPT-2 model files failed (" + String.join(" ", command) + "): " + made.outputTail());
+            throw new IOException("making the " + model + " model files failed (" + String.join(" ", command) + "): "
+                    + made.outputTail());
         }
         Files.move(partial, dir, StandardCopyOption.ATOMIC_MOVE);
-        removeOldest(dir.getParent());
+        removeOldest(dir.getParent(), model + "-");
         return dir;
     }
 
-    /** A 124M set is ~2 GB: keep the newest few (CI and full scale of the current maker, and one more). */
-    private static void removeOldest(Path models) throws IOException {
+    /** A 124M GPT-2 set is ~2 GB: keep the newest few of a model (CI and full scale of the current maker, and one
+     * more). */
+    private static void removeOldest(Path models, String prefix) throws IOException {
         List<Path> sets;
         try (Stream<Path> all = Files.list(models)) {
-            sets = all.filter(p -> p.getFileName().toString().startsWith("gpt2-") && Files.isDirectory(p))
+            sets = all.filter(p -> p.getFileName().toString().startsWith(prefix) && Files.isDirectory(p))
                     .sorted(java.util.Comparator.comparing((Path p) -> p.toFile().lastModified()).reversed()).toList();
         }
         for (Path old : sets.subList(Math.min(KEEP, sets.size()), sets.size())) {
