@@ -1,0 +1,139 @@
+package org.equibench.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.equibench.bench.BenchmarkSession;
+import org.equibench.bench.Settings;
+import org.equibench.bench.TaskMatrix;
+import org.equibench.data.InputFiles;
+import org.equibench.data.Json;
+import org.equibench.data.Npy;
+import org.equibench.protocol.InputFile;
+import org.equibench.protocol.RunSpec;
+import org.equibench.task.BertQaTask;
+import org.equibench.task.Checkpoint;
+import org.equibench.task.Scale;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * bert-qa's bad inputs, through the real runners at CI scale: a malformed SQuAD file or a vocabulary of another
+ * model is an error naming the file and the item; a question longer than the model's limit and an empty context
+ * are documented results (the question is cut to max_query_length tokens; an empty context has no answer).
+ */
+class BertQaBadInputTest {
+    @TempDir
+    Path dir;
+
+    /** The CI spec of {@code impl}, with its launcher; aborted (or failed under require=all) without the toolchain. */
+    private Row row(String impl) throws IOException {
+        BenchmarkSession session = new BenchmarkSession(Settings.fromSystemProperties().withScale(Scale.CI)
+                .withWorkDir(dir.resolve("work")));
+        BertQaTask task = new BertQaTask(Checkpoint.seeded("BERT"));
+        Launcher launcher = session.launchers().forLanguage(task.implementation(impl).language());
+        launcher.unavailableReason(impl).ifPresent(why -> {
+            if (session.settings().requireAll()) {
+                fail(impl + " runner unavailable and equibench.require=all: " + why);
+            }
+            Assumptions.abort(impl + " runner unavailable: " + why);
+        });
+        return new Row(launcher, new TaskMatrix(task, session).baseSpec().forImplementation(impl));
+    }
+
+    private record Row(Launcher launcher, RunSpec spec) {
+        RowRun runWith(Path rowDir, Map<String, InputFile> replaced) {
+            Map<String, InputFile> inputs = new LinkedHashMap<>(spec.inputs());
+            inputs.putAll(replaced);
+            RunSpec changed = new RunSpec(spec.protocol(), spec.task(), spec.impl(), spec.device(), spec.dtype(),
+                    spec.threads(), 0, 0, 1, spec.phases(), inputs, spec.params(), spec.outputs());
+            return RowExecutor.execute(launcher, changed, rowDir, Duration.ofMinutes(2));
+        }
+
+        /** The error the row ends with on {@code replaced} inputs (it must fail). */
+        String errorWith(Path rowDir, Map<String, InputFile> replaced) {
+            RowRun r = runWith(rowDir, replaced);
+            assertThat(r.ok()).as("%s on a bad input", spec.impl()).isFalse();
+            assertThat(r.error()).startsWith("bert-qa " + spec.impl() + ": runner exited with code 1");
+            return r.error();
+        }
+    }
+
+    /** A question without its "question" field, read by every language's SQuAD reader. */
+    @ParameterizedTest
+    @ValueSource(strings = {"python/onnxruntime", "java/onnxruntime", "java/jlama", "rust/ort", "rust/tch"})
+    void malformedSquadNamesTheItem(String impl) throws IOException {
+        Row row = row(impl);
+        Path squad = writeSquad("broken-squad.json", List.of(Map.of("id", "q1", "answers", List.of())), "A context.");
+        assertThat(row.errorWith(dir.resolve("row"), Map.of("squad", InputFiles.describe(squad, "json"))))
+                .contains("broken-squad.json", "data[0].paragraphs[0].qas[0]", "question");
+    }
+
+    /** A tokenizer.json of another vocabulary (124 tokens) where the model's 30,522-token one belongs. */
+    @ParameterizedTest
+    @ValueSource(strings = {"python/transformers", "java/djl", "rust/candle"})
+    void vocabularyOfAnotherModel(String impl) throws IOException {
+        Row row = row(impl);
+        Path other = dir.resolve("other-tokenizer.json");
+        Files.copy(Path.of("src/test/resources/bertqa/tokenizer.json"), other);
+        assertThat(row.errorWith(dir.resolve("row"), Map.of("tokenizer", InputFiles.describe(other, "json"))))
+                .contains("other-tokenizer.json", "124", "30522");
+    }
+
+    /**
+     * A 100-word question is cut to max_query_length (64) tokens, not refused; an empty context gives one window with
+     * no context token and no answer (−1s). Checked in a row of each language.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"python/transformers", "java/onnxruntime", "rust/ort"})
+    void longQuestionIsCutAndEmptyContextHasNoAnswer(String impl) throws IOException {
+        Row row = row(impl);
+        String longQuestion = "why " + "is the old bridge of the town so very long ".repeat(11).trim() + "?";
+        List<Object> articles = new ArrayList<>();
+        articles.add(article(List.of(qa("long", longQuestion)), "The bridge of Eldham was built by Anna Keller."));
+        articles.add(article(List.of(qa("empty", "Who built the bridge?")), ""));
+        for (int i = 0; i < 6; i++) {
+            articles.add(article(List.of(qa("q" + i, "Where was Anna born?")), "Anna Keller was born in Kraków."));
+        }
+        Path squad = dir.resolve("edge-squad.json");
+        Json.writeAtomically(squad, Map.of("version", "v2.0", "data", articles));
+        RowRun run = row.runWith(dir.resolve("row"), Map.of("squad", InputFiles.describe(squad, "json")));
+        assertThat(run.ok()).as("%s: %s", impl, run.error()).isTrue();
+        double[] lengths = Npy.read(run.output("feature_lengths")).values();
+        double[] answers = Npy.read(run.output("answer_tokens")).values();
+        // [CLS] + 64 of the question's 112 tokens + [SEP] + 11 context tokens ("… el ##dham …") + [SEP]
+        assertThat(lengths[0]).isEqualTo(64 + 2 + 11 + 1);
+        // the empty context: [CLS] + 5 question tokens + [SEP] + [SEP], and no answer
+        assertThat(lengths[1]).isEqualTo(5 + 3);
+        assertThat(new double[] {answers[3], answers[4], answers[5]}).containsOnly(-1.0);
+        assertThat(answers[0]).isEqualTo(0.0);
+    }
+
+    private Path writeSquad(String name, List<Map<String, Object>> qas, String context) throws IOException {
+        Path squad = dir.resolve(name);
+        List<Object> articles = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            articles.add(article(new ArrayList<>(qas), context));
+        }
+        Json.writeAtomically(squad, Map.of("version", "v2.0", "data", articles));
+        return squad;
+    }
+
+    private static Map<String, Object> qa(String id, String question) {
+        return Map.of("id", id, "question", question, "answers", List.of());
+    }
+
+    private static Map<String, Object> article(List<?> qas, String context) {
+        return Map.of("title", "t", "paragraphs", List.of(Map.of("context", context, "qas", qas)));
+    }
+}
