@@ -215,3 +215,13 @@ def test_config_that_disagrees_with_params(model_dir: Path, tmp_path: Path) -> N
 def test_windows_that_cannot_advance_are_refused(model_dir: Path, tmp_path: Path) -> None:
     with pytest.raises(RunnerError, match="leaves no context room beyond params.doc_stride"):
         run(bert_spec(model_dir, "python/onnxruntime", doc_stride=60), tmp_path)
+
+
+def test_a_users_checkpoint_is_made_into_the_same_files(model_dir: Path, tmp_path: Path) -> None:
+    from safetensors.numpy import load_file
+
+    record = make(BertRequest(out=tmp_path, vocab=tmp_path / "unused", downloads=tmp_path, checkpoint=model_dir))
+    assert record["weights"] == "checkpoint"
+    mine, theirs = load_file(str(tmp_path / "model.safetensors")), load_file(str(model_dir / "model.safetensors"))
+    assert sorted(mine) == sorted(theirs) and all(np.array_equal(mine[k], theirs[k]) for k in mine)
+    assert (tmp_path / "vocab.txt").read_bytes() == (model_dir / "vocab.txt").read_bytes()

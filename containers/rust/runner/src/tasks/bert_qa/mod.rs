@@ -1,4 +1,4 @@
-//! Task `bert-qa` (CONTRACT / PROTOCOL.md): extractive question answering
+//! Task `bert-qa` (PROTOCOL.md): extractive question answering
 //! with a Hugging Face `BertForQuestionAnswering`, f32, batch 1, one window at
 //! a time.
 //!

@@ -272,7 +272,7 @@ public final class BertQaTask implements Task {
     }
 
     /** A real SQuAD 2.0 dev file under data/raw (checked against its published MD5), or the synthetic one. */
-    private static Path squad(Path root, Path dir) throws IOException {
+    static Path squad(Path root, Path dir) throws IOException {
         Path real = root.resolve(SQUAD_DEV);
         if (Files.isRegularFile(real)) {
             String md5 = md5(real);

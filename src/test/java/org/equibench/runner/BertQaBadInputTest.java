@@ -23,6 +23,7 @@ import org.equibench.task.BertQaTask;
 import org.equibench.task.Checkpoint;
 import org.equibench.task.Scale;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -117,6 +118,26 @@ class BertQaBadInputTest {
         assertThat(lengths[1]).isEqualTo(5 + 3);
         assertThat(new double[] {answers[3], answers[4], answers[5]}).containsOnly(-1.0);
         assertThat(answers[0]).isEqualTo(0.0);
+    }
+
+    /** A user's checkpoint folder without its vocabulary: every bert-qa row is an error naming the file. */
+    @Test
+    void checkpointMissingItsVocabularyEndsTheTasksRows() throws Exception {
+        Path checkpoint = Files.createDirectories(dir.resolve("my-bert"));
+        Files.writeString(checkpoint.resolve("config.json"), "{\"num_hidden_layers\": 2, \"num_attention_heads\": 2, "
+                + "\"hidden_size\": 64, \"intermediate_size\": 256, \"vocab_size\": 30522, "
+                + "\"max_position_embeddings\": 512}");
+        Files.writeString(checkpoint.resolve("model.safetensors"), "not read: the vocabulary is missing first");
+        BenchmarkSession session = new BenchmarkSession(Settings.fromSystemProperties().withScale(Scale.CI)
+                .withWorkDir(dir.resolve("work")).withImpls("python/onnxruntime,java/onnxruntime,rust/ort"));
+        TaskMatrix matrix = new TaskMatrix(new BertQaTask(new Checkpoint("BERT", checkpoint)), session);
+        matrix.runAll();
+        assertThat(matrix.selectedImplementations()).isNotEmpty().allSatisfy(impl -> {
+            RowRun run = matrix.run(impl).orElseThrow();
+            assertThat(run.ok()).isFalse();
+            assertThat(run.error()).contains("the task's inputs could not be prepared")
+                    .contains("BERT checkpoint " + checkpoint + ": vocab.txt is missing");
+        });
     }
 
     private Path writeSquad(String name, List<Map<String, Object>> qas, String context) throws IOException {

@@ -9,7 +9,7 @@ import org.equibench.impl.core.RunnerError;
 import org.equibench.protocol.RunSpec;
 
 /**
- * The phases of {@code bert-qa} for one Java row (CONTRACT.md): {@code load} (config check, tokenizer, engine, SQuAD
+ * The phases of {@code bert-qa} for one Java row (PROTOCOL.md, "Task `bert-qa`"): {@code load} (config check, tokenizer, engine, SQuAD
  * questions), {@code answer} (per question, end to end: tokenize, window, run every feature, choose the span), then the
  * manifest and the outputs.
  */

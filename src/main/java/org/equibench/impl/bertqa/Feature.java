@@ -17,7 +17,7 @@ record Feature(int question, long[] inputIds, long[] tokenTypeIds, long[] attent
     }
 
     /**
-     * The features of one question (CONTRACT.md, preprocessing 1, 3 and 4): the question cut to
+     * The features of one question (PROTOCOL.md, "Task `bert-qa`", preprocessing 1, 3 and 4): the question cut to
      * {@code maxQueryLength} tokens, then windows of {@code room = maxLength - len(q) - 3} context tokens, each
      * starting {@code room - docStride} after the previous, until one reaches the end; an empty context gives one
      * window with no context token.

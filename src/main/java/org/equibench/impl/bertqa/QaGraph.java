@@ -4,7 +4,7 @@ import java.util.Collection;
 import java.util.List;
 import org.equibench.impl.core.RunnerError;
 
-/** The task's ONNX graph interface (CONTRACT.md, input {@code onnx}), checked by name in both ONNX Runtime rows. */
+/** The task's ONNX graph interface (PROTOCOL.md, "Task `bert-qa`", input {@code onnx}), checked by name in both ONNX Runtime rows. */
 final class QaGraph {
     static final String INPUT_IDS = "input_ids";
     static final String ATTENTION_MASK = "attention_mask";

@@ -7,7 +7,7 @@ import org.equibench.data.NdArray;
 import org.equibench.impl.core.JavaRun;
 
 /**
- * What answering produces, in the layout of the task's outputs (CONTRACT.md, "Outputs"): every feature with its
+ * What answering produces, in the layout of the task's outputs (PROTOCOL.md, "Task `bert-qa`", "Outputs"): every feature with its
  * logits, each question's span and times. Cleared at the start of every repetition, so the outputs are the last one's.
  */
 final class QaRecord {

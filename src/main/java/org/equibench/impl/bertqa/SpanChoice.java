@@ -3,7 +3,7 @@ package org.equibench.impl.bertqa;
 import java.util.List;
 
 /**
- * The answer span of one question (CONTRACT.md, preprocessing 6): over every feature and every pair (i, j) of its
+ * The answer span of one question (PROTOCOL.md, "Task `bert-qa`", preprocessing 6): over every feature and every pair (i, j) of its
  * context positions with {@code j >= i} and {@code j - i + 1 <= maxAnswerTokens}, the largest
  * {@code start[i] + end[j]}, summed in f64 from the f32 logits; only a strictly larger score replaces the best, so
  * ties go to the first pair in (feature, i, j) order. Exhaustive, unlike run_qa's 20-best approximation.
