@@ -59,6 +59,9 @@ public final class RustLauncher implements Launcher {
         if (build.ensureLlama().isEmpty()) {
             commands.add(List.of(build.binary(RustBuild.LLAMA).toString(), "--list"));
         }
+        if (build.ensureBurn().isEmpty()) {
+            commands.add(List.of(build.binary(RustBuild.BURN).toString(), "--list"));
+        }
         return commands;
     }
 

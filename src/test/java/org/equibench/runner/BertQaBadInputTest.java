@@ -1,14 +1,11 @@
 package org.equibench.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.equibench.bench.BenchmarkSession;
@@ -17,12 +14,9 @@ import org.equibench.bench.TaskMatrix;
 import org.equibench.data.InputFiles;
 import org.equibench.data.Json;
 import org.equibench.data.Npy;
-import org.equibench.protocol.InputFile;
-import org.equibench.protocol.RunSpec;
 import org.equibench.task.BertQaTask;
 import org.equibench.task.Checkpoint;
 import org.equibench.task.Scale;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,44 +31,15 @@ class BertQaBadInputTest {
     @TempDir
     Path dir;
 
-    /** The CI spec of {@code impl}, with its launcher; aborted (or failed under require=all) without the toolchain. */
-    private Row row(String impl) throws IOException {
-        BenchmarkSession session = new BenchmarkSession(Settings.fromSystemProperties().withScale(Scale.CI)
-                .withWorkDir(dir.resolve("work")));
-        BertQaTask task = new BertQaTask(Checkpoint.seeded("BERT"));
-        Launcher launcher = session.launchers().forLanguage(task.implementation(impl).language());
-        launcher.unavailableReason(impl).ifPresent(why -> {
-            if (session.settings().requireAll()) {
-                fail(impl + " runner unavailable and equibench.require=all: " + why);
-            }
-            Assumptions.abort(impl + " runner unavailable: " + why);
-        });
-        return new Row(launcher, new TaskMatrix(task, session).baseSpec().forImplementation(impl));
-    }
-
-    private record Row(Launcher launcher, RunSpec spec) {
-        RowRun runWith(Path rowDir, Map<String, InputFile> replaced) {
-            Map<String, InputFile> inputs = new LinkedHashMap<>(spec.inputs());
-            inputs.putAll(replaced);
-            RunSpec changed = new RunSpec(spec.protocol(), spec.task(), spec.impl(), spec.device(), spec.dtype(),
-                    spec.threads(), 0, 0, 1, spec.phases(), inputs, spec.params(), spec.outputs());
-            return RowExecutor.execute(launcher, changed, rowDir, Duration.ofMinutes(2));
-        }
-
-        /** The error the row ends with on {@code replaced} inputs (it must fail). */
-        String errorWith(Path rowDir, Map<String, InputFile> replaced) {
-            RowRun r = runWith(rowDir, replaced);
-            assertThat(r.ok()).as("%s on a bad input", spec.impl()).isFalse();
-            assertThat(r.error()).startsWith("bert-qa " + spec.impl() + ": runner exited with code 1");
-            return r.error();
-        }
+    private BadInputRow row(String impl) throws IOException {
+        return BadInputRow.of(new BertQaTask(Checkpoint.seeded("BERT")), impl, dir.resolve("work"));
     }
 
     /** A question without its "question" field, read by every language's SQuAD reader. */
     @ParameterizedTest
     @ValueSource(strings = {"python/onnxruntime", "java/onnxruntime", "java/jlama", "rust/ort", "rust/tch"})
     void malformedSquadNamesTheItem(String impl) throws IOException {
-        Row row = row(impl);
+        BadInputRow row = row(impl);
         Path squad = writeSquad("broken-squad.json", List.of(Map.of("id", "q1", "answers", List.of())), "A context.");
         assertThat(row.errorWith(dir.resolve("row"), Map.of("squad", InputFiles.describe(squad, "json"))))
                 .contains("broken-squad.json", "data[0].paragraphs[0].qas[0]", "question");
@@ -84,7 +49,7 @@ class BertQaBadInputTest {
     @ParameterizedTest
     @ValueSource(strings = {"python/transformers", "java/djl", "rust/candle"})
     void vocabularyOfAnotherModel(String impl) throws IOException {
-        Row row = row(impl);
+        BadInputRow row = row(impl);
         Path other = dir.resolve("other-tokenizer.json");
         Files.copy(Path.of("src/test/resources/bertqa/tokenizer.json"), other);
         assertThat(row.errorWith(dir.resolve("row"), Map.of("tokenizer", InputFiles.describe(other, "json"))))
@@ -98,7 +63,7 @@ class BertQaBadInputTest {
     @ParameterizedTest
     @ValueSource(strings = {"python/transformers", "java/onnxruntime", "rust/ort"})
     void longQuestionIsCutAndEmptyContextHasNoAnswer(String impl) throws IOException {
-        Row row = row(impl);
+        BadInputRow row = row(impl);
         String longQuestion = "why " + "is the old bridge of the town so very long ".repeat(11).trim() + "?";
         List<Object> articles = new ArrayList<>();
         articles.add(article(List.of(qa("long", longQuestion)), "The bridge of Eldham was built by Anna Keller."));

@@ -1,7 +1,6 @@
 package org.equibench.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,9 +10,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.equibench.bench.BenchmarkSession;
@@ -23,7 +20,6 @@ import org.equibench.bench.TaskMatrix;
 import org.equibench.data.InputFiles;
 import org.equibench.data.Json;
 import org.equibench.protocol.InputFile;
-import org.equibench.protocol.RunSpec;
 import org.equibench.report.ResultRow;
 import org.equibench.report.ResultsFile;
 import org.equibench.task.Checkpoint;
@@ -31,7 +27,6 @@ import org.equibench.task.Gpt2GenerateTask;
 import org.equibench.task.Implementation;
 import org.equibench.task.IrisMlpTask;
 import org.equibench.task.Scale;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -49,39 +44,15 @@ class Gpt2BadInputTest {
         return Settings.fromSystemProperties().withScale(Scale.CI).withWorkDir(dir.resolve("work"));
     }
 
-    /** The CI spec of {@code impl}, with its launcher; aborted (or failed under require=all) without the toolchain. */
-    private Row row(String impl) throws IOException {
-        BenchmarkSession session = new BenchmarkSession(settings());
-        Gpt2GenerateTask task = new Gpt2GenerateTask(Checkpoint.seeded("GPT-2"));
-        Launcher launcher = session.launchers().forLanguage(task.implementation(impl).language());
-        launcher.unavailableReason(impl).ifPresent(why -> {
-            if (session.settings().requireAll()) {
-                fail(impl + " runner unavailable and equibench.require=all: " + why);
-            }
-            Assumptions.abort(impl + " runner unavailable: " + why);
-        });
-        return new Row(launcher, new TaskMatrix(task, session).baseSpec().forImplementation(impl));
-    }
-
-    private record Row(Launcher launcher, RunSpec spec) {
-        /** The error the row ends with when run on its spec with {@code replaced} inputs (it must fail). */
-        String errorWith(Path rowDir, Map<String, InputFile> replaced) {
-            Map<String, InputFile> inputs = new LinkedHashMap<>(spec.inputs());
-            inputs.putAll(replaced);
-            RunSpec bad = new RunSpec(spec.protocol(), spec.task(), spec.impl(), spec.device(), spec.dtype(), spec.threads(),
-                    0, 0, 1, spec.phases(), inputs, spec.params(), spec.outputs());
-            RowRun r = RowExecutor.execute(launcher, bad, rowDir, Duration.ofMinutes(2));
-            assertThat(r.ok()).as("%s on a bad input", spec.impl()).isFalse();
-            assertThat(r.error()).startsWith("gpt2-generate " + spec.impl() + ": runner exited with code 1");
-            return r.error();
-        }
+    private BadInputRow row(String impl) throws IOException {
+        return BadInputRow.of(new Gpt2GenerateTask(Checkpoint.seeded("GPT-2")), impl, dir.resolve("work"));
     }
 
     /** One row per runner binary: every language reads the prompt file with its own code. */
     @ParameterizedTest
     @ValueSource(strings = {"python/onnxruntime", "java/onnxruntime", "java/jlama", "rust/candle", "rust/tch", "rust/llama-cpp"})
     void emptyPromptFile(String impl) throws IOException {
-        Row row = row(impl);
+        BadInputRow row = row(impl);
         Path empty = Files.writeString(dir.resolve("empty-prompts.txt"), "");
         assertThat(row.errorWith(dir.resolve("row"), Map.of("prompts", InputFiles.describe(empty, "text"))))
                 .contains("empty-prompts.txt").containsIgnoringCase("empty");
@@ -91,7 +62,7 @@ class Gpt2BadInputTest {
     @ParameterizedTest
     @ValueSource(strings = {"python/onnxruntime", "java/onnxruntime", "rust/ort"})
     void onnxFileOfAnotherModel(String impl) throws IOException {
-        Row row = row(impl);
+        BadInputRow row = row(impl);
         Path other = dir.resolve("add.onnx");
         Files.copy(Path.of("src/test/resources/bad-inputs/add.onnx"), other);
         assertThat(row.errorWith(dir.resolve("row"), Map.of("onnx", InputFiles.describe(other, "onnx"))))
@@ -102,7 +73,7 @@ class Gpt2BadInputTest {
     @ParameterizedTest
     @ValueSource(strings = {"python/transformers", "java/jlama", "rust/candle"})
     void safetensorsShapeThatDisagreesWithConfig(String impl) throws IOException {
-        Row row = row(impl);
+        BadInputRow row = row(impl);
         Path folder = Files.createDirectories(dir.resolve("model"));
         Files.copy(Path.of(row.spec().input("config")), folder.resolve("config.json"));
         Path weights = folder.resolve("model.safetensors");

@@ -23,7 +23,10 @@ public final class ProvisionMain {
         report("rust libtorch", rustTorch);
         Optional<String> rustLlama = build.ensureLlama();
         report("rust llama.cpp", rustLlama);
-        if (requireAll && (python.isPresent() || rust.isPresent() || rustTorch.isPresent() || rustLlama.isPresent())) {
+        Optional<String> rustBurn = build.ensureBurn();
+        report("rust burn", rustBurn);
+        if (requireAll && (python.isPresent() || rust.isPresent() || rustTorch.isPresent() || rustLlama.isPresent()
+                || rustBurn.isPresent())) {
             System.err.println("[equibench] equibench.require=all and a toolchain is missing: failing the build");
             System.exit(1);
         }

@@ -12,18 +12,21 @@ import java.util.Optional;
  * the cache folder's Cargo target ({@link CacheDir}), so every clone on the machine reuses the compiled
  * dependencies (candle, ort, llama.cpp, tch); Cargo's own fingerprints decide what to rebuild.
  * <p>
- * Three binaries: {@code equibench-runner} (every row but libtorch's and llama.cpp's), {@code equibench-runner-tch},
+ * Four binaries: {@code equibench-runner} (every row but libtorch's, llama.cpp's and burn's), {@code equibench-runner-tch},
  * which links the libtorch of the Python venv's torch (loading it into every Rust row would distort their start-up
- * and memory figures), and {@code equibench-runner-llama}, which builds llama.cpp with cmake, a C++ compiler and
- * libclang. A machine without the venv or that toolchain still runs the other Rust rows.
+ * and memory figures), {@code equibench-runner-llama}, which builds llama.cpp with cmake, a C++ compiler and
+ * libclang, and {@code equibench-runner-burn}, burn's training stack, kept apart so that its long build and its
+ * generic code stay out of the main binary. A machine without the venv or that toolchain still runs the other Rust rows.
  */
 public final class RustBuild {
     public static final String MAIN = "equibench-runner";
     public static final String TORCH = "equibench-runner-tch";
     public static final String LLAMA = "equibench-runner-llama";
-    /** The rows of the libtorch and llama.cpp binaries (their --list must say the same; the catalogue test checks). */
+    public static final String BURN = "equibench-runner-burn";
+    /** The rows of the libtorch, llama.cpp and burn binaries (their --list must say the same; the catalogue test checks). */
     public static final java.util.Set<String> TORCH_ROWS = java.util.Set.of("rust/tch");
     public static final java.util.Set<String> LLAMA_ROWS = java.util.Set.of("rust/llama-cpp");
+    public static final java.util.Set<String> BURN_ROWS = java.util.Set.of("rust/burn");
 
     private final Path root;
     private final Path projectDir;
@@ -31,6 +34,7 @@ public final class RustBuild {
     private Optional<String> mainOutcome;
     private Optional<String> torchOutcome;
     private Optional<String> llamaOutcome;
+    private Optional<String> burnOutcome;
 
     public RustBuild(Path root) {
         this.root = root;
@@ -79,13 +83,26 @@ public final class RustBuild {
         return llamaOutcome;
     }
 
+    /** Builds the burn binary once per JVM; empty if ready, else why not. */
+    public synchronized Optional<String> ensureBurn() {
+        if (burnOutcome == null) {
+            burnOutcome = build(BURN, Map.of());
+        }
+        return burnOutcome;
+    }
+
     /** The binary a Rust row runs in, and whether it is ready. */
     public Optional<String> ensureFor(String impl) {
-        return TORCH_ROWS.contains(impl) ? ensureTorch() : LLAMA_ROWS.contains(impl) ? ensureLlama() : ensure();
+        return switch (binaryFor(impl)) {
+            case TORCH -> ensureTorch();
+            case LLAMA -> ensureLlama();
+            case BURN -> ensureBurn();
+            default -> ensure();
+        };
     }
 
     public static String binaryFor(String impl) {
-        return TORCH_ROWS.contains(impl) ? TORCH : LLAMA_ROWS.contains(impl) ? LLAMA : MAIN;
+        return TORCH_ROWS.contains(impl) ? TORCH : LLAMA_ROWS.contains(impl) ? LLAMA : BURN_ROWS.contains(impl) ? BURN : MAIN;
     }
 
     /** tch-sys finds libtorch through the venv's python (LIBTORCH_USE_PYTORCH); 2.7.1 is newer than tch 0.20 expects. */
