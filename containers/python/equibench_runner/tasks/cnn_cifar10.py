@@ -285,6 +285,10 @@ class TorchCnnCifar10(Task):
             "mkldnn_enabled": torch.backends.mkldnn.enabled,
         }
 
+    def inputs_read(self) -> frozenset[Path]:
+        """The CIFAR files, read with np.fromfile rather than data.py's readers, for the manifest's hashes."""
+        return frozenset(self.spec.inputs[name].path for name in (*TRAIN_FILES, "test_batch"))
+
     def native_engine(self) -> dict[str, str]:
         return native_fields(f"libtorch {self.torch.__version__}", loaded_library("libtorch_cpu.so"))
 

@@ -4,6 +4,7 @@
 //! the runner core and the tasks are the `equibench-runner` library's.
 
 mod bert_tch;
+mod cnn_tch;
 mod gpt2_tch;
 
 use std::process::ExitCode;
@@ -15,6 +16,7 @@ use equibench_runner::registry::{Entry, entry};
 const REGISTRY: &[Entry] = &[
     entry("gpt2-generate", "rust/tch", gpt2_tch::rust_tch),
     entry("bert-qa", "rust/tch", bert_tch::rust_tch),
+    entry("cnn-cifar10", "rust/tch", cnn_tch::rust_tch),
 ];
 
 fn main() -> ExitCode {
@@ -28,6 +30,9 @@ mod tests {
     #[test]
     fn lists_every_pair_once() {
         equibench_runner::registry::check(REGISTRY).unwrap();
-        assert_eq!(equibench_runner::registry::list(REGISTRY), "gpt2-generate rust/tch\nbert-qa rust/tch\n");
+        assert_eq!(
+            equibench_runner::registry::list(REGISTRY),
+            "gpt2-generate rust/tch\nbert-qa rust/tch\ncnn-cifar10 rust/tch\n"
+        );
     }
 }

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use equibench_runner::cli;
 use equibench_runner::registry::{Entry, entry};
 use equibench_runner::tasks::{
-    bert_qa, gpt2_generate, iris_mlp, kmeans_blobs, linreg_california, svm_digits,
+    bert_qa, cnn_cifar10, gpt2_generate, iris_mlp, kmeans_blobs, linreg_california, svm_digits,
 };
 
 /// Every (task, implementation) pair of this binary; `--list` prints them in this order.
@@ -23,6 +23,7 @@ const REGISTRY: &[Entry] = &[
     entry("gpt2-generate", "rust/candle", gpt2_generate::rust_candle),
     entry("bert-qa", "rust/ort", bert_qa::rust_ort),
     entry("bert-qa", "rust/candle", bert_qa::rust_candle),
+    entry("cnn-cifar10", "rust/candle", cnn_cifar10::rust_candle),
 ];
 
 fn main() -> ExitCode {
@@ -46,7 +47,7 @@ mod tests {
         assert_eq!(
             err("nope", "rust/pure"),
             "unknown task 'nope' (this runner implements: iris-mlp, linreg-california, svm-digits, kmeans-blobs, \
-             gpt2-generate, bert-qa)"
+             gpt2-generate, bert-qa, cnn-cifar10)"
         );
         assert_eq!(
             err("svm-digits", "rust/pure"),

@@ -114,6 +114,15 @@ impl Spec {
         }
     }
 
+    /// A finite number parameter, of any sign (zero included: Adam's `weight_decay`).
+    pub fn param_f64(&self, name: &str) -> Result<f64> {
+        let value = self.param(name)?;
+        match value.as_f64() {
+            Some(x) if x.is_finite() => Ok(x),
+            _ => bail!("spec params.{name}: expected a number, got {value}"),
+        }
+    }
+
     /// A boolean parameter.
     pub fn param_bool(&self, name: &str) -> Result<bool> {
         let value = self.param(name)?;

@@ -39,9 +39,12 @@ fn lists_every_pair_as_task_and_impl() {
     assert!(lines.contains(&"kmeans-blobs rust/smartcore"), "{stdout}");
     assert!(lines.contains(&"gpt2-generate rust/ort"), "{stdout}");
     assert!(lines.contains(&"gpt2-generate rust/candle"), "{stdout}");
+    assert!(lines.contains(&"cnn-cifar10 rust/candle"), "{stdout}");
     // Those rows are in binaries of their own.
     assert!(
-        !lines.iter().any(|line| line.ends_with("rust/tch") || line.ends_with("rust/llama-cpp")),
+        !lines.iter().any(|line| line.ends_with("rust/tch")
+            || line.ends_with("rust/llama-cpp")
+            || line.ends_with("rust/burn")),
         "{stdout}"
     );
     assert!(lines.iter().all(|line| line.split(' ').count() == 2), "{stdout}");

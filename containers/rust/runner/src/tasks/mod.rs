@@ -4,6 +4,7 @@
 
 pub mod bert_qa;
 mod classical;
+pub mod cnn_cifar10;
 pub mod gpt2_generate;
 pub mod iris_mlp;
 pub mod kmeans_blobs;

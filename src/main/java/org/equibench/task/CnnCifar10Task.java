@@ -44,9 +44,22 @@ public final class CnnCifar10Task implements Task {
     private static final String SAME_ALGORITHM_F64 = "same algorithm in f64: only the summation order of the "
             + "convolution and matrix kernels differs";
     private static final String F32_STEP = "f32 forward and backward: other convolution/GEMM kernels sum in another order";
-    private static final String ADAM_STEP = "one Adam step moves each weight by about lr·sign(g); f32 round-off of the "
-            + "gradient changes that only where the gradient is as small as eps";
-    private static final String F32_CURVE = "f32 round-off compounds over 50 Adam steps";
+    /**
+     * Adam's first step moves a weight by lr·g/(|g| + eps): where |g| is near eps (1e-8) the f32 rounding of g decides
+     * most of that move. Measured here: candle and burn differ from torch by up to 3.2e-5 only on weights whose gradient
+     * is 1e-9..1e-8 (by ≤ 1.5e-8 where |g| > 1e-6), and torch's own f32 step-1 weights differ from its f64 ones by
+     * 2.2e-5 — a bound below the reference's own f32 error cannot be met, so the check is at lr/10.
+     */
+    private static final String ADAM_STEP = "Adam's first step is lr·g/(abs(g)+eps); where the gradient is as small as eps "
+            + "(1e-8) f32 rounding of it moves the weight by up to ~lr/30 (the reference's own f32 step differs from "
+            + "its f64 one by 2.2e-5)";
+    /**
+     * Measured at full scale: candle and burn agree with each other to 5.5e-7 over 50 steps, and both leave torch's
+     * f32 trajectory past 1e-4 from step ~17, reaching 2.2e-3 at step 32; the f64 check shows the same algorithm.
+     */
+    private static final String F32_CURVE = "f32 trajectories of different kernels drift apart over 50 Adam steps "
+            + "(2.2e-3 measured at step 32 for candle and burn, which agree with each other to 5.5e-7); the f64 check "
+            + "proves the algorithm";
     private static final String ACCURACY = "f32 runs drift apart over hundreds of steps; compared at accuracy level";
 
     private static Map<String, int[]> parameters() {
@@ -139,8 +152,8 @@ public final class CnnCifar10Task implements Task {
             checks.add(OutputCheck.maxAbs("f64_params", 1e-9, SAME_ALGORITHM_F64));
         }
         checks.add(OutputCheck.maxRel("step1_loss", 1e-5, F32_STEP));
-        checks.add(OutputCheck.maxAbs("step1_params", 1e-5, ADAM_STEP));
-        checks.add(OutputCheck.maxRel("early_losses", 1e-3, F32_CURVE));
+        checks.add(OutputCheck.maxAbs("step1_params", 1e-4, ADAM_STEP));
+        checks.add(OutputCheck.maxRel("early_losses", 1e-2, F32_CURVE));
         checks.add(OutputCheck.metricAbs("test_accuracy", 0.02, ACCURACY));
         return checks;
     }
