@@ -13,7 +13,7 @@ use std::sync::Mutex;
 use anyhow::{Context, Result};
 
 pub use csv::{CsvSchema, Table, read_csv};
-pub use npy::{OutputArray, read_finite_matrix, read_npy, read_npy_header, read_split};
+pub use npy::{OutputArray, python_tuple, read_finite_matrix, read_npy, read_npy_header, read_split};
 
 /// Every file the readers of this module have read in this process. The
 /// runtime manifest hashes the inputs among them, after the phases: an input

@@ -90,6 +90,16 @@ impl OutputArray {
     }
 }
 
+/// A shape as Python writes a tuple: `()`, `(30,)`, `(4, 8)`; every runner's
+/// shape messages read alike.
+pub fn python_tuple(dims: impl Iterator<Item = String>) -> String {
+    let dims: Vec<String> = dims.collect();
+    match dims.as_slice() {
+        [one] => format!("({one},)"),
+        _ => format!("({})", dims.join(", ")),
+    }
+}
+
 /// What a `.npy` header declares: the NumPy descr (`<f8`) and the shape.
 #[derive(Debug, PartialEq)]
 pub struct NpyHeader {

@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::{Result, bail};
 use serde_json::Value;
 
-use crate::data::read_npy_header;
+use crate::data::{python_tuple, read_npy_header};
 use crate::protocol::{Dim, InputRef, Spec};
 
 /// Checks every declared `npy` input, in the spec's order.
@@ -61,15 +61,6 @@ fn resolve(spec: &Spec, role: &str, shape: &[Option<Dim>]) -> Result<Vec<Option<
             },
         })
         .collect()
-}
-
-/// A shape as Python writes a tuple: `()`, `(30,)`, `(4, 8)`.
-fn python_tuple(dims: impl Iterator<Item = String>) -> String {
-    let dims: Vec<String> = dims.collect();
-    match dims.as_slice() {
-        [one] => format!("({one},)"),
-        _ => format!("({})", dims.join(", ")),
-    }
 }
 
 /// The last path component, as the message names the file.

@@ -446,7 +446,14 @@ fn read_batches(path: &Path, params: &Params) -> Result<Vec<i64>> {
 fn read_weight(path: &Path, parameter: &Parameter) -> Result<Vec<f64>> {
     let array: ndarray::ArrayD<f64> = data::read_npy(path)?;
     if array.shape() != parameter.shape {
-        bail!("{}: shape {:?}, expected {:?}", file_name(path), array.shape(), parameter.shape);
+        // Worded as the core's check of a declared input (PROTOCOL.md, "Input validation").
+        let tuple = |dims: &[usize]| data::python_tuple(dims.iter().map(usize::to_string));
+        bail!(
+            "{}: expected <f8 of shape {}, found <f8 of shape {}",
+            file_name(path),
+            tuple(&parameter.shape),
+            tuple(array.shape())
+        );
     }
     if array.iter().any(|v| !v.is_finite()) {
         bail!("{}: {} has a value that is not finite", file_name(path), parameter.role);
