@@ -269,14 +269,7 @@ mod tests {
         let mut got = [0f64; 2];
         model.params[0].copy_data(&mut got, 2);
         for i in 0..2 {
-            let mut theta = [1.0, -2.0][i];
-            let (mut m, mut v) = (0.0f64, 0.0f64);
-            for (t, g) in [(1.0f64, g1[i]), (2.0, g2[i])] {
-                m = 0.9 * m + 0.1 * g;
-                v = 0.999 * v + 0.001 * g * g;
-                theta -=
-                    (0.01 / (1.0 - 0.9f64.powf(t))) * m / (v.sqrt() / (1.0 - 0.999f64.powf(t)).sqrt() + 1e-8);
-            }
+            let theta = adam.textbook([1.0, -2.0][i], &[g1[i], g2[i]]);
             assert!((got[i] - theta).abs() < 1e-15, "{i}: {} vs {theta}", got[i]);
         }
     }

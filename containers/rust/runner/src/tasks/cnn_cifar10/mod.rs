@@ -162,6 +162,21 @@ pub struct Adam {
     pub weight_decay: f64,
 }
 
+impl Adam {
+    /// torch.optim.Adam's formula for one value over `gradients` (no weight
+    /// decay), evaluated plainly in f64: what the rows' own updates are tested against.
+    pub fn textbook(&self, mut theta: f64, gradients: &[f64]) -> f64 {
+        let (mut m, mut v) = (0.0f64, 0.0f64);
+        for (t, g) in (1..).zip(gradients) {
+            m = self.beta1 * m + (1.0 - self.beta1) * g;
+            v = self.beta2 * v + (1.0 - self.beta2) * g * g;
+            let (c1, c2) = (1.0 - self.beta1.powi(t), 1.0 - self.beta2.powi(t));
+            theta -= (self.learning_rate / c1) * m / (v.sqrt() / c2.sqrt() + self.eps);
+        }
+        theta
+    }
+}
+
 /// The precision a run computes in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Precision {
