@@ -29,7 +29,7 @@ public final class RowJudge {
     }
 
     public static ResultRow skipped(Task task, Implementation impl, String reason) {
-        return row(task, impl, ResultRow.SKIPPED, reason, null, List.of(), List.of(), null, null);
+        return row(task, impl, ResultRow.SKIPPED, reason, null, List.of(), List.of(), null, null, null, List.of(), List.of());
     }
 
     public static ResultRow judge(Task task, Implementation impl, RowRun run, ReferenceOutputs reference) {
@@ -40,17 +40,17 @@ public final class RowJudge {
     public static ResultRow judge(Task task, Implementation impl, RowRun run, List<RowRun> rounds, ReferenceOutputs reference) {
         ColdFigures cold = RowRounds.cold(rounds);
         if (!run.ok()) {
-            return row(task, impl, ResultRow.ERROR, run.error(), null, List.of(), List.of(), run, null);
+            return row(task, impl, ResultRow.ERROR, run.error(), null, List.of(), List.of(), run, null, null, List.of(), rounds);
         }
         if (reference.noGoldenKept() && impl.id().equals(task.referenceImpl())) {
             CheckOutcome self = new CheckOutcome("all outputs", impl.id(), "is_reference", 0, 0,
                     "this row defines the reference; " + reference.unavailable(), true, null);
             return row(task, impl, ResultRow.PASSED, "", impl.id() + " (itself)", List.of(self), List.of(), run, run, cold,
-                    okRounds(rounds));
+                    okRounds(rounds), rounds);
         }
         if (!reference.available()) {
             return row(task, impl, ResultRow.ERROR, task.id() + " " + impl.id() + ": no reference to compare with: "
-                    + reference.unavailable(), null, List.of(), List.of(), run, null);
+                    + reference.unavailable(), null, List.of(), List.of(), run, null, null, List.of(), rounds);
         }
         String label = reference.outputs().label();
         List<CheckOutcome> outcomes = EquivalenceGate.evaluate(task.checks(impl), TaskMatrix.outputsOf(run, impl.id()),
@@ -65,16 +65,10 @@ public final class RowJudge {
         differences.stream().filter(d -> !d.declared()).forEach(d -> problems.add("manifest field " + d.field()
                 + " differs from " + label + " (" + d.reference() + " there, " + d.actual() + " here) and the task does not declare it"));
         if (!problems.isEmpty()) {
-            return row(task, impl, ResultRow.FAILED, String.join("; ", problems), label, outcomes, differences, run, null);
+            return row(task, impl, ResultRow.FAILED, String.join("; ", problems), label, outcomes, differences, run, null, null,
+                    List.of(), rounds);
         }
-        return row(task, impl, ResultRow.PASSED, "", label, outcomes, differences, run, run, cold, okRounds(rounds));
-    }
-
-    /** {@code measured} is the run whose figures may be reported: null unless the row passed. */
-    private static ResultRow row(Task task, Implementation impl, String status, String reason, String reference,
-                                 List<CheckOutcome> outcomes, List<ManifestComparison.Difference> differences,
-                                 RowRun run, RowRun measured) {
-        return row(task, impl, status, reason, reference, outcomes, differences, run, measured, null, List.of());
+        return row(task, impl, ResultRow.PASSED, "", label, outcomes, differences, run, run, cold, okRounds(rounds), rounds);
     }
 
     /** The row's processes whose outputs the derived figures pool (all of them once the row has passed). */
@@ -82,9 +76,13 @@ public final class RowJudge {
         return rounds.stream().filter(RowRun::ok).toList();
     }
 
+    /**
+     * {@code measured} is the run whose figures may be reported (null unless the row passed), {@code processes} the
+     * processes whose outputs the derived figures pool, {@code rounds} every process the row ran in (for its hosts).
+     */
     private static ResultRow row(Task task, Implementation impl, String status, String reason, String reference,
                                  List<CheckOutcome> outcomes, List<ManifestComparison.Difference> differences,
-                                 RowRun run, RowRun measured, ColdFigures cold, List<RowRun> processes) {
+                                 RowRun run, RowRun measured, ColdFigures cold, List<RowRun> processes, List<RowRun> rounds) {
         Map<String, PhaseStats> phases = null;
         Map<String, Double> metrics = null;
         if (measured != null && measured.result().phases() != null) {
@@ -108,6 +106,7 @@ public final class RowJudge {
         return new ResultRow(task.id(), impl.id(), impl.language(), impl.framework(), impl.dtype(), threads, device, status, reason,
                 reference, task.dataset(), impl.note(), outcomes, differences, metrics, phases, process,
                 measured == null ? null : cold, runtime,
-                run == null ? null : run.environment());
+                run == null ? null : run.environment(),
+                rounds.stream().map(RowRun::host).filter(java.util.Objects::nonNull).toList());
     }
 }

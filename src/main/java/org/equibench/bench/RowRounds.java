@@ -52,7 +52,7 @@ public final class RowRounds {
         long wall = median(rounds.stream().map(r -> (Long) r.wallNs()).toList());
         long peak = rounds.stream().mapToLong(RowRun::peakRssBytes).max().orElse(-1);
         return new RowRun(last.spec(), merged, null, 0, wall, peak, last.stderrTail(), last.outDir(), last.timeline(),
-                last.spawnEpochNs(), last.environment());
+                last.spawnEpochNs(), last.environment(), last.host());
     }
 
     /** Start-up (spawn to the runner's first phase) and each phase's first call, one value per process. */

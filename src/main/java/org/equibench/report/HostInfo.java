@@ -15,7 +15,7 @@ public final class HostInfo {
 
     public static Map<String, Object> collect(Path root, Path python) {
         Map<String, Object> host = new LinkedHashMap<>();
-        host.put("cpu_model", cpuModel());
+        host.put("cpu_model", org.equibench.measure.ProcessHost.cpuModel(Path.of("/proc/cpuinfo")));
         host.put("cores", Runtime.getRuntime().availableProcessors());
         host.put("memory_bytes", memTotal());
         host.put("os", osName() + " (kernel " + System.getProperty("os.version") + ", " + System.getProperty("os.arch") + ")");
@@ -32,15 +32,6 @@ public final class HostInfo {
     public static String gitCommit(Path root) {
         String sha = command(root, "git", "rev-parse", "HEAD");
         return sha.startsWith("absent") ? "unknown" : sha;
-    }
-
-    static String cpuModel() {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown");
-        } catch (IOException e) {
-            return "unknown";
-        }
     }
 
     static long memTotal() {

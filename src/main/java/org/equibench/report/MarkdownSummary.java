@@ -50,6 +50,26 @@ public final class MarkdownSummary {
         return md.toString();
     }
 
+    /**
+     * Where the processes ran, when that was more than one machine (a cluster run), and a warning for each row
+     * whose processes ran on different CPU models: its pooled samples then mix two machines.
+     */
+    static void renderHosts(StringBuilder md, List<ResultRow> rows) {
+        long machines = rows.stream().flatMap(r -> r.hosts().stream()).map(org.equibench.measure.ProcessHost::name).distinct().count();
+        if (machines > 1) {
+            md.append("- Processes ran on: ");
+            rows.forEach(r -> md.append("`").append(r.impl()).append("` ").append(String.join(", ",
+                    r.hosts().stream().map(org.equibench.measure.ProcessHost::name).toList())).append("; "));
+            md.append("\n");
+        }
+        for (ResultRow r : rows) {
+            if (r.cpuModels().size() > 1) {
+                md.append("- **Warning:** the processes of `").append(r.impl()).append("` ran on different CPU models (")
+                        .append(String.join("; ", r.cpuModels())).append("): its figures pool two kinds of machine\n");
+            }
+        }
+    }
+
     private static void renderTask(StringBuilder md, Task task, List<ResultRow> rows) {
         md.append("\n## ").append(task.id()).append(" — ").append(task.title()).append("\n\n");
         md.append("- Data: ").append(task.dataset()).append("\n");
@@ -60,6 +80,7 @@ public final class MarkdownSummary {
                 .append(r.dtype()).append(", ").append(r.threads()).append(r.threads() == 1 ? " thread" : " threads")
                 .append(r.device().equals("cpu") ? "" : ", on " + r.device()).append("); "));
         md.append("\n");
+        renderHosts(md, rows);
 
         Optional<ResultRow> baseline = rows.stream().filter(r -> r.impl().equals(task.baselineImpl())).findFirst();
         Map<String, List<ReportColumn>> tables = new LinkedHashMap<>();

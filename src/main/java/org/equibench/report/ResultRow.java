@@ -4,23 +4,31 @@ import java.util.List;
 import java.util.Map;
 import org.equibench.check.CheckOutcome;
 import org.equibench.check.ManifestComparison;
+import org.equibench.measure.ProcessHost;
 
 /**
  * One (task, implementation) row of a results file. Phases and metrics are present only for rows whose
  * outputs passed the equivalence gate: a timing is never reported for an unverified row. The row's fairness
  * manifest is in {@code runtime.manifest}; how it differs from the reference row's is in
- * {@code manifestDifferences}. {@code device} is where the row computed (cpu, or cuda in a run on a GPU).
+ * {@code manifestDifferences}. {@code device} is where the row computed (cpu, or cuda in a run on a GPU);
+ * {@code hosts} the machine of each of its processes, in order.
  */
 public record ResultRow(String task, String impl, String language, String framework, String dtype, int threads,
                         String device, String status, String reason, String reference, String dataset, String note,
                         List<CheckOutcome> equivalence, List<ManifestComparison.Difference> manifestDifferences,
                         Map<String, Double> metrics, Map<String, PhaseStats> phases,
                         ProcessFigures process, ColdFigures cold, Map<String, Object> runtime,
-                        Map<String, String> environment) {
+                        Map<String, String> environment, List<ProcessHost> hosts) {
 
     /** Results files written before rows had a device ran every row on the cpu. */
     public ResultRow {
         device = device == null ? "cpu" : device;
+        hosts = hosts == null ? List.of() : hosts;
+    }
+
+    /** The distinct CPU models the row's processes ran on (more than one: its rounds are not one figure). */
+    public List<String> cpuModels() {
+        return hosts.stream().map(ProcessHost::cpuModel).distinct().toList();
     }
 
     public static final String PASSED = "passed";

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.equibench.data.Json;
+import org.equibench.measure.ProcessHost;
 import org.equibench.measure.ProcessSampler;
 import org.equibench.runner.provision.Commands;
 
@@ -125,13 +126,13 @@ public final class RowExecutor {
                     spawnEpochNs);
         }
         return new RowRun(spec, result, null, exit, wall, sampler.peakRssBytes(), tail, out, sampler.samples(), spawnEpochNs,
-                environment);
+                environment, ProcessHost.local());
     }
 
     private static RowRun failed(RunSpec spec, Path out, String message, int exit, long wall, long peak, String tail,
                                  List<ProcessSampler.Sample> timeline, long spawnEpochNs) {
         return new RowRun(spec, null, message, exit, wall, peak, tail, out, timeline, spawnEpochNs,
-                spec == null ? Map.of() : ThreadEnvironment.forThreads(spec.threads()));
+                spec == null ? Map.of() : ThreadEnvironment.forThreads(spec.threads()), ProcessHost.local());
     }
 
     private static String stderrSuffix(String tail) {

@@ -5,11 +5,13 @@ import org.equibench.protocol.RunSpec;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.equibench.measure.ProcessHost;
 import org.equibench.measure.ProcessSampler.Sample;
 
 /**
  * One runner process, seen from the harness: the result it reported (or why there is none), and what the
- * parent measured itself (wall time, peak RSS, resource timeline, stderr tail), and the environment it set.
+ * parent measured itself (wall time, peak RSS, resource timeline, stderr tail), the environment it set, and the
+ * machine it ran on.
  */
 public record RowRun(
         RunSpec spec,
@@ -22,11 +24,12 @@ public record RowRun(
         Path outDir,
         List<Sample> timeline,
         long spawnEpochNs,
-        Map<String, String> environment) {
+        Map<String, String> environment,
+        ProcessHost host) {
 
     /** A row whose process was never started (its task's inputs could not be prepared): an error, nothing measured. */
     public static RowRun notStarted(String error, Path outDir) {
-        return new RowRun(null, null, error, -1, 0, 0, "", outDir, List.of(), 0, Map.of());
+        return new RowRun(null, null, error, -1, 0, 0, "", outDir, List.of(), 0, Map.of(), null);
     }
 
     public boolean ok() {

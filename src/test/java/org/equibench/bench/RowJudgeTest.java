@@ -58,7 +58,7 @@ class RowJudgeTest {
         RunResult result = new RunResult(1, "demo", "x/a", "ok", null, runtime, Map.of(),
                 Map.of("fit", new RunResult.PhaseSamples(1, 1, List.of(10L, 11L), 1L, 2L, true, null, 5L)),
                 Map.of("w", "w.npy"), List.of(), null);
-        return new RowRun(null, result, null, 0, 100, 1000, "", out, List.of(), 0, Map.of());
+        return new RowRun(null, result, null, 0, 100, 1000, "", out, List.of(), 0, Map.of(), null);
     }
 
     private ReferenceOutputs reference() throws Exception {

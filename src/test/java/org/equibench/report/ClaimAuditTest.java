@@ -17,7 +17,7 @@ class ClaimAuditTest {
         }
         PhaseStats train = PhaseStats.of(new PhaseSamples(1, 1, samples, 1L, peakRss, true, null, null));
         return new ResultRow("iris-mlp", impl, "x", "x", "f64", 1, "cpu", "passed", "", "ref", "d", "", List.of(), List.of(),
-                Map.of("train_accuracy", 0.9, "test_accuracy", 0.9), Map.of("train", train), null, null, Map.of(), Map.of());
+                Map.of("train_accuracy", 0.9, "test_accuracy", 0.9), Map.of("train", train), null, null, Map.of(), Map.of(), List.of());
     }
 
     private static ClaimAudit.Claims claims(ClaimAudit.Claim... c) {

@@ -29,7 +29,7 @@ class CompareMainTest {
         }
         PhaseStats train = PhaseStats.of(new PhaseSamples(1, 1, samples, 1L, 2L, true, null, null));
         return new ResultRow(task, impl, "java", "x", "f64", 1, "cpu", "passed", "", "ref", "d", "", List.of(), List.of(), Map.of(),
-                Map.of("train", train), new ResultRow.ProcessFigures(1, 1), null, Map.of(), Map.of());
+                Map.of("train", train), new ResultRow.ProcessFigures(1, 1), null, Map.of(), Map.of(), List.of());
     }
 
     private Path write(String name, ResultsFile f) throws Exception {
