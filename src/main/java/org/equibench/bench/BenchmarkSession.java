@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.equibench.report.ChartFiles;
 import org.equibench.report.ChartImage;
 import org.equibench.report.HostInfo;
@@ -18,6 +19,9 @@ import org.equibench.report.RunVerdict;
 import org.equibench.report.TaskCharts;
 import org.equibench.runner.Launchers;
 import org.equibench.runner.provision.PythonVenv;
+import org.equibench.runner.slurm.SlurmClient;
+import org.equibench.runner.slurm.SlurmOptions;
+import org.equibench.task.Task;
 import org.equibench.task.Tasks;
 
 /**
@@ -32,10 +36,24 @@ public final class BenchmarkSession {
     private final String startedAt = Instant.now().toString();
     private final List<ResultRow> rows = new ArrayList<>();
     private final RunProgress progress;
+    private final SlurmMatrixRun slurm;
+    private final java.util.Map<String, TaskMatrix> matrices = new java.util.LinkedHashMap<>();
     private RunInfo runInfo;
 
+    /** A run whose rows run on this machine. */
     public BenchmarkSession(Settings settings) {
+        this(settings, null);
+    }
+
+    /** With {@code slurm} set, the selected matrix runs as one Slurm array (see {@link SlurmMatrixRun}). */
+    public BenchmarkSession(Settings settings, SlurmOptions slurm) {
+        this(settings, slurm, new SlurmClient());
+    }
+
+    /** With the Slurm commands run through {@code client} (tests point it at a private cluster). */
+    public BenchmarkSession(Settings settings, SlurmOptions slurm, SlurmClient client) {
         this.settings = settings;
+        this.slurm = slurm == null ? null : new SlurmMatrixRun(this, slurm, client);
         this.launchers = new Launchers(settings.root());
         this.progress = new RunProgress(Tasks.all(), settings);
         try {
@@ -52,7 +70,7 @@ public final class BenchmarkSession {
     /** The session of this JVM, created from system properties on first use. */
     public static synchronized BenchmarkSession current() {
         if (current == null) {
-            current = new BenchmarkSession(Settings.fromSystemProperties());
+            current = new BenchmarkSession(Settings.fromSystemProperties(), SlurmOptions.fromSystemProperties().orElse(null));
         }
         return current;
     }
@@ -70,11 +88,28 @@ public final class BenchmarkSession {
         return launchers;
     }
 
+    /** The Slurm executor of this run; empty for a local run. */
+    public Optional<SlurmMatrixRun> slurm() {
+        return Optional.ofNullable(slurm);
+    }
+
+    /** The one matrix of a task in this run (its rows, rounds and prepared inputs). */
+    public synchronized TaskMatrix matrix(Task task) {
+        return matrices.computeIfAbsent(task.id(), id -> new TaskMatrix(task, this));
+    }
+
+    /** The matrices made so far, in the order they were made. */
+    public synchronized List<TaskMatrix> matrices() {
+        return List.copyOf(matrices.values());
+    }
+
     public synchronized RunInfo runInfo() {
         if (runInfo == null) {
             Path python = new PythonVenv(settings.root()).python();
-            runInfo = new RunInfo(startedAt, HostInfo.gitCommit(settings.root()), settings.scale().id(),
-                    HostInfo.collect(settings.root(), python));
+            java.util.Map<String, Object> host = HostInfo.collect(settings.root(), python);
+            // where the row processes ran: this machine, or the nodes of a Slurm array (each row lists its own)
+            host.put("executor", slurm == null ? "local" : slurm.describe());
+            runInfo = new RunInfo(startedAt, HostInfo.gitCommit(settings.root()), settings.scale().id(), host);
         }
         return runInfo;
     }

@@ -51,6 +51,11 @@ public record Settings(Path root, Path workDir, List<Pattern> tasks, List<Patter
         return new Settings(root, workDir, tasks, impls, other, threads, device, requireAll, writeGoldens);
     }
 
+    /** The same settings selecting only the given task globs. */
+    public Settings withTasks(String csv) {
+        return new Settings(root, workDir, globs(csv), impls, scale, threads, device, requireAll, writeGoldens);
+    }
+
     /** The same settings selecting only the given implementation globs. */
     public Settings withImpls(String csv) {
         return new Settings(root, workDir, tasks, globs(csv), scale, threads, device, requireAll, writeGoldens);

@@ -16,6 +16,7 @@ import org.equibench.runner.RowRun;
 import org.equibench.protocol.InputFile;
 import org.equibench.protocol.Manifest;
 import org.equibench.protocol.RunSpec;
+import org.equibench.report.ResultRow;
 import org.equibench.task.Implementation;
 import org.equibench.task.InputDeclaration;
 import org.equibench.task.Task;
@@ -91,16 +92,31 @@ public final class TaskMatrix {
 
     /**
      * Runs every selected row in rounds, interleaved (A B C A B C …) so that drift on the machine hits every row
-     * alike, the reference first in each round. A row that failed is not started again.
+     * alike, the reference first in each round. A row that failed is not started again. With a Slurm executor the
+     * whole selected matrix (this task's rows among them) goes to the cluster as one array instead.
      */
     public void runAll() throws IOException {
-        List<Implementation> order = new ArrayList<>(selectedImplementations());
-        order.sort((a, b) -> Boolean.compare(!a.id().equals(task.referenceImpl()), !b.id().equals(task.referenceImpl())));
-        for (int round = 0; round < task.plan(session.settings().scale()).rounds(); round++) {
-            for (Implementation impl : order) {
+        if (session.slurm().isPresent()) {
+            session.slurm().get().runMatrix();
+            return;
+        }
+        for (int round = 0; round < rounds(); round++) {
+            for (Implementation impl : referenceFirst()) {
                 runRound(impl);
             }
         }
+    }
+
+    /** Processes per row at this run's scale. */
+    public int rounds() {
+        return task.plan(session.settings().scale()).rounds();
+    }
+
+    /** The selected rows, the reference first. */
+    public List<Implementation> referenceFirst() {
+        List<Implementation> order = new ArrayList<>(selectedImplementations());
+        order.sort((a, b) -> Boolean.compare(!a.id().equals(task.referenceImpl()), !b.id().equals(task.referenceImpl())));
+        return order;
     }
 
     /** The row's runs pooled (see {@link RowRounds}); empty with {@link #unavailableReason} set when its toolchain is missing. */
@@ -128,27 +144,66 @@ public final class TaskMatrix {
         Launcher launcher = session.launchers().forLanguage(impl.language());
         Optional<String> why = launcher.unavailableReason(impl.id());
         if (why.isPresent()) {
-            unavailable.put(impl.id(), why.get());
-            rounds.remove(impl.id());
-            session.progress().abandoned(task.id(), impl.id());
+            markUnavailable(impl, why.get());
             return;
         }
         int round = done.size() + 1;
-        Path rowDir = dir.resolve("rows").resolve(impl.id().replace('/', '_')).resolve("round-" + round);
+        Path rowDir = rowDir(impl, round);
         RowRun run;
         try {
-            RunSpec spec = baseSpec().forImplementation(impl.id()).onDevice(session.settings().deviceFor(impl));
-            run = RowExecutor.execute(launcher, spec, rowDir, task.timeout(session.settings().scale()));
+            run = RowExecutor.execute(launcher, specFor(impl), rowDir, task.timeout(session.settings().scale()));
         } catch (IOException e) {
-            // The task's shared inputs failed: every row of the task is an error with that cause, other tasks go on.
-            run = RowRun.notStarted(task.id() + " " + impl.id() + ": the task's inputs could not be prepared: "
-                    + e.getMessage(), rowDir.resolve("out"));
+            run = notPrepared(impl, e, rowDir);
         }
-        done.add(run);
-        System.out.println(session.progress().finished(task.id(), impl.id(), round, task.plan(session.settings().scale()).rounds(), run.wallNs()));
+        recordRound(impl, run);
+        System.out.println(session.progress().finished(task.id(), impl.id(), round, rounds(), run.wallNs()));
+    }
+
+    /** The spec of one row: the task's spec with the row's id and device. */
+    public RunSpec specFor(Implementation impl) throws IOException {
+        return baseSpec().forImplementation(impl.id()).onDevice(session.settings().deviceFor(impl));
+    }
+
+    /** The task's shared inputs failed: every row of the task is an error with that cause, other tasks go on. */
+    public RowRun notPrepared(Implementation impl, IOException cause, Path rowDir) {
+        return RowRun.notStarted(task.id() + " " + impl.id() + ": the task's inputs could not be prepared: "
+                + cause.getMessage(), rowDir.resolve("out"));
+    }
+
+    /** Where one process of a row keeps its spec, outputs and logs. */
+    public Path rowDir(Implementation impl, int round) {
+        return dir.resolve("rows").resolve(impl.id().replace('/', '_')).resolve("round-" + round);
+    }
+
+    /** Adds a finished process of the row (a failed one ends the row: it is not started again). */
+    public synchronized void recordRound(Implementation impl, RowRun run) {
+        rounds.computeIfAbsent(impl.id(), k -> new ArrayList<>()).add(run);
         if (!run.ok()) {
             session.progress().abandoned(task.id(), impl.id());
         }
+    }
+
+    /** The row cannot run here (its toolchain is missing): it is reported as skipped with the reason. */
+    public synchronized void markUnavailable(Implementation impl, String reason) {
+        unavailable.put(impl.id(), reason);
+        rounds.remove(impl.id());
+        session.progress().abandoned(task.id(), impl.id());
+    }
+
+    /**
+     * The row's verdict: skipped when it cannot run here, an error when a process failed, else its outputs
+     * judged against the reference (the reference row itself against the committed golden).
+     */
+    public ResultRow judge(Implementation impl) throws IOException {
+        Optional<RowRun> run = run(impl);
+        if (run.isEmpty()) {
+            return RowJudge.skipped(task, impl, unavailableReason(impl));
+        }
+        if (!run.get().ok()) {
+            return RowJudge.judge(task, impl, run.get(), rounds(impl), ReferenceOutputs.missing("the row did not run"));
+        }
+        ReferenceOutputs reference = impl.id().equals(task.referenceImpl()) ? goldenOutputs() : referenceFor(impl);
+        return RowJudge.judge(task, impl, run.get(), rounds(impl), reference);
     }
 
     public String unavailableReason(Implementation impl) {

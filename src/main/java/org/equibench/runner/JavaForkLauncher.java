@@ -35,7 +35,7 @@ public final class JavaForkLauncher implements Launcher {
 
     @Override
     public List<String> listCommand() {
-        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath(), MAIN_CLASS, "--list");
+        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", harnessClasspath(root), MAIN_CLASS, "--list");
     }
 
     @Override
@@ -72,7 +72,7 @@ public final class JavaForkLauncher implements Launcher {
         cmd.add("-Dai.djl.pytorch.num_interop_threads=" + spec.threads());
         cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
         cmd.add("-cp");
-        cmd.add(newer ? classpath() + java.io.File.pathSeparator + newerJdkClasspath() : classpath());
+        cmd.add(newer ? harnessClasspath(root) + java.io.File.pathSeparator + newerJdkClasspath() : harnessClasspath(root));
         cmd.add(MAIN_CLASS);
         cmd.add("--spec");
         cmd.add(specFile.toString());
@@ -91,8 +91,11 @@ public final class JavaForkLauncher implements Launcher {
         }
     }
 
-    /** target/classes plus the runtime dependencies Maven listed; the test JVM's own classpath otherwise. */
-    private String classpath() {
+    /**
+     * target/classes plus the runtime dependencies Maven listed; the test JVM's own classpath otherwise. Java rows
+     * and the JVM of each Slurm array task start from it.
+     */
+    public static String harnessClasspath(Path root) {
         Path listed = root.resolve("target/runner-classpath.txt");
         Path classes = root.resolve("target/classes");
         if (Files.isRegularFile(listed) && Files.isDirectory(classes)) {

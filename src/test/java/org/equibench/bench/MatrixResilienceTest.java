@@ -4,21 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.equibench.report.ResultRow;
 import org.equibench.report.ResultsFile;
 import org.equibench.runner.ScriptLauncher;
 import org.equibench.task.Implementation;
-import org.equibench.task.IrisMlpTask;
-import org.equibench.check.OutputCheck;
-import org.equibench.protocol.InputFile;
-import org.equibench.task.InputDeclaration;
 import org.equibench.task.Scale;
-import org.equibench.task.TaskParams;
-import org.equibench.task.ReportColumn;
-import org.equibench.task.Task;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,47 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 class MatrixResilienceTest {
     @TempDir
     Path dir;
-
-    /** iris-mlp plus three misbehaving rows run by a fake "shell" runner, with a short timeout. */
-    static final class IrisWithBadRows implements Task {
-        private final IrisMlpTask iris = new IrisMlpTask();
-
-        @Override
-        public List<Implementation> implementations() {
-            List<Implementation> all = new ArrayList<>(iris.implementations());
-            all.add(Implementation.of("shell/crash", "script that crashes", "f64"));
-            all.add(Implementation.of("shell/hang", "script that never ends", "f64"));
-            all.add(Implementation.of("shell/garbage", "script writing a broken result.json", "f64"));
-            return all;
-        }
-
-        @Override
-        public Duration timeout(Scale scale) {
-            return Duration.ofSeconds(3);
-        }
-
-        // everything else is iris-mlp's
-        @Override public String id() { return iris.id(); }
-        @Override public String family() { return iris.family(); }
-        @Override public String title() { return iris.title(); }
-        @Override public int order() { return iris.order(); }
-        @Override public String dataset() { return iris.dataset(); }
-        @Override public String referenceImpl() { return iris.referenceImpl(); }
-        @Override public String baselineImpl() { return iris.baselineImpl(); }
-        @Override public String dtype() { return iris.dtype(); }
-        @Override public List<String> phases() { return iris.phases(); }
-        @Override public List<String> outputs() { return iris.outputs(); }
-        @Override public List<OutputCheck> checks(Implementation impl) { return iris.checks(impl); }
-        @Override public List<ReportColumn> reportColumns() { return iris.reportColumns(); }
-
-        @Override public List<InputDeclaration> inputs() { return iris.inputs(); }
-        @Override public TaskParams params(Scale scale) { return iris.params(scale); }
-
-        @Override
-        public Map<String, InputFile> prepare(Path root, Path dir, Scale scale) throws java.io.IOException {
-            return iris.prepare(root, dir, scale);
-        }
-    }
 
     /** The results file carries the fields the README and downstream tools rely on. */
     private static void assertHasTheDocumentedShape(com.fasterxml.jackson.databind.JsonNode json) {
@@ -103,7 +54,10 @@ class MatrixResilienceTest {
                 "shell/crash", "echo 'Segmentation fault (core dumped)' >&2; exit 139",
                 "shell/hang", "sleep 120",
                 "shell/garbage", "echo '[1, 2' > \"$2/result.json\"")));
-        IrisWithBadRows task = new IrisWithBadRows();
+        IrisWithExtraRows task = new IrisWithExtraRows(List.of(
+                Implementation.of("shell/crash", "script that crashes", "f64"),
+                Implementation.of("shell/hang", "script that never ends", "f64"),
+                Implementation.of("shell/garbage", "script writing a broken result.json", "f64")), Duration.ofSeconds(3));
         TaskMatrix matrix = new TaskMatrix(task, session);
         matrix.runAll();
         for (Implementation impl : matrix.selectedImplementations()) {

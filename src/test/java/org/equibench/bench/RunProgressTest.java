@@ -29,4 +29,14 @@ class RunProgressTest {
         assertThat(progress.estimateLeftNs()).isEqualTo((2L * rounds - 1) * 60 * S);
         assertThat(line).contains("row processes done, about " + RunProgress.human((2L * rounds - 1) * 60 * S) + " left");
     }
+
+    @Test
+    void aSlurmArrayIsEstimatedByTheRateAtWhichItsTasksEnd() {
+        var p = new org.equibench.runner.slurm.ArrayJob.Process("iris-mlp", "rust/pure", 2, null, Path.of("rows"), List.of("runner"),
+                java.util.Map.of(), Path.of("."), 60);
+        var run = org.equibench.runner.RowRun.notStarted("killed", Path.of("out"));
+        // 4 of 10 tasks ended in 40 s (the cluster ran several at once): 6 more take about 60 s
+        assertThat(SlurmMatrixRun.progressLine(p, run, 4, 10, 6, 40 * S))
+                .isEqualTo("[equibench] iris-mlp rust/pure round 2: error; 4/10 array tasks done (6 queued or running), about 1 min 0 s left");
+    }
 }

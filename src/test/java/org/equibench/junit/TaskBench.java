@@ -36,7 +36,7 @@ public final class TaskBench {
     TaskBench(Task task, BenchmarkSession session) {
         this.task = task;
         this.session = session;
-        this.matrix = new TaskMatrix(task, session);
+        this.matrix = session.matrix(task);
     }
 
     public Task task() {
@@ -55,22 +55,9 @@ public final class TaskBench {
             matrix.writeGolden(ref.get());
         }
         for (Implementation impl : matrix.selectedImplementations()) {
-            judged.put(impl.id(), judge(impl));
+            judged.put(impl.id(), matrix.judge(impl));
         }
         chart = AllureAttachments.taskChart(task, rows());
-    }
-
-    private ResultRow judge(Implementation impl) throws IOException {
-        Optional<RowRun> run = matrix.run(impl);
-        if (run.isEmpty()) {
-            return RowJudge.skipped(task, impl, matrix.unavailableReason(impl));
-        }
-        if (!run.get().ok()) {
-            return RowJudge.judge(task, impl, run.get(), matrix.rounds(impl), ReferenceOutputs.missing("the row did not run"));
-        }
-        // The reference row is itself checked against the committed golden.
-        ReferenceOutputs reference = impl.id().equals(task.referenceImpl()) ? matrix.goldenOutputs() : matrix.referenceFor(impl);
-        return RowJudge.judge(task, impl, run.get(), matrix.rounds(impl), reference);
     }
 
     public List<ResultRow> rows() {
