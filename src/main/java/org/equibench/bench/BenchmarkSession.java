@@ -39,6 +39,7 @@ public final class BenchmarkSession {
     private final SlurmMatrixRun slurm;
     private final java.util.Map<String, TaskMatrix> matrices = new java.util.LinkedHashMap<>();
     private RunInfo runInfo;
+    private boolean resultsWritten;
 
     /** A run whose rows run on this machine. */
     public BenchmarkSession(Settings settings) {
@@ -67,10 +68,23 @@ public final class BenchmarkSession {
         return progress;
     }
 
-    /** The session of this JVM, created from system properties on first use. */
+    /**
+     * The session of this JVM, created from system properties on first use. It holds the working folder's
+     * {@link RunLock} for the JVM's life, and if the JVM is stopped (Ctrl-C, a kill) before the results are written,
+     * it writes the rows finished so far as a results file marked interrupted.
+     */
     public static synchronized BenchmarkSession current() {
         if (current == null) {
-            current = new BenchmarkSession(Settings.fromSystemProperties(), SlurmOptions.fromSystemProperties().orElse(null));
+            Settings settings = Settings.fromSystemProperties();
+            try {
+                RunLock.acquire(settings.workDir()); // released when the JVM ends
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot lock " + settings.workDir(), e);
+            }
+            BenchmarkSession session = new BenchmarkSession(settings, SlurmOptions.fromSystemProperties().orElse(null));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> session.writeInterruptedResults(
+                    settings.root().resolve("results"), "the run was stopped (a signal) before all its rows ran"), "equibench-interrupted"));
+            current = session;
         }
         return current;
     }
@@ -132,14 +146,40 @@ public final class BenchmarkSession {
         if (rows.isEmpty()) {
             return null;
         }
-        ResultsFile results = ResultsFile.of(runInfo(), List.copyOf(rows));
+        resultsWritten = true;
+        return write(resultsDir, runInfo());
+    }
+
+    /**
+     * For a run stopped before its end: the rows finished so far, in a results file whose run is marked interrupted
+     * with the reason; nothing when the results were already written or no row finished. Returns the file, or null.
+     */
+    public synchronized Path writeInterruptedResults(Path resultsDir, String why) {
+        if (resultsWritten || rows.isEmpty()) {
+            return null;
+        }
+        resultsWritten = true;
+        try {
+            Path file = write(resultsDir, runInfo().interruptedBy(why));
+            System.err.println("[equibench] interrupted: the " + rows.size() + " rows that finished are in " + file);
+            return file;
+        } catch (IOException | RuntimeException e) {
+            System.err.println("[equibench] interrupted, and the finished rows could not be written: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private Path write(Path resultsDir, RunInfo run) throws IOException {
+        ResultsFile results = ResultsFile.of(run, List.copyOf(rows));
         Path file = results.write(resultsDir);
         String summary = MarkdownSummary.render(results, Tasks.all(), settings.root());
         writeAtomically(resultsDir.resolve("latest.md"), summary);
         List<ChartImage> charts = TaskCharts.ofRun(results, Tasks.all(), settings.root());
         writeAtomically(resultsDir.resolve("latest.html"), HtmlPage.render(summary, charts));
         ChartFiles.write(resultsDir.resolve("charts"), charts);
-        RunVerdict.of(file, rows).write(settings.workDir());
+        if (run.interrupted() == null) {
+            RunVerdict.of(file, rows).write(settings.workDir()); // an interrupted run has none: the main job fails
+        }
         return file;
     }
 

@@ -28,6 +28,10 @@ public final class MarkdownSummary {
         md.append("# equibench results\n\n");
         md.append("Run started ").append(run.startedAt()).append(", scale **").append(run.scale())
                 .append("**, commit `").append(run.gitCommit()).append("`.\n\n");
+        if (run.interrupted() != null) {
+            md.append("**Interrupted:** ").append(run.interrupted())
+                    .append(". The rows that finished before are reported below; the others did not run.\n\n");
+        }
         md.append("Host: ");
         run.host().forEach((k, v) -> md.append(k).append(" `").append(v).append("`; "));
         md.append("\n\nTimes are medians per operation; a ratio is this row's figure divided by the baseline row's "

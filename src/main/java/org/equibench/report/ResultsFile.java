@@ -27,13 +27,29 @@ public record ResultsFile(int schema, RunInfo run, List<ResultRow> rows) {
         String sha = run.gitCommit() == null || run.gitCommit().isBlank() ? "nogit"
                 : run.gitCommit().substring(0, Math.min(7, run.gitCommit().length()));
         String base = STAMP.format(Instant.parse(run.startedAt())) + "-" + sha;
+        // The name is reserved by creating the file (which fails if it exists), so an earlier run's file, or that of a
+        // run writing at the same moment, is never overwritten; then the content replaces the empty reservation at once.
         Path file = resultsDir.resolve(base + ".json");
-        for (int i = 1; Files.exists(file); i++) {
+        for (int i = 1; !reserve(file); i++) {
             file = resultsDir.resolve(base + "-" + i + ".json");
         }
-        Json.writeAtomically(file, this);
+        try {
+            Json.writeAtomically(file, this);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(file); // no empty file left to pass for a run (a full disk, say)
+            throw e;
+        }
         Json.writeAtomically(resultsDir.resolve("latest.json"), this);
         return file;
+    }
+
+    private static boolean reserve(Path file) throws IOException {
+        try {
+            Files.createFile(file);
+            return true;
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            return false;
+        }
     }
 
     public static ResultsFile read(Path file) throws IOException {
