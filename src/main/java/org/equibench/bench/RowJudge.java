@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import org.equibench.check.CheckOutcome;
 import org.equibench.check.EquivalenceGate;
 import org.equibench.check.ManifestComparison;
+import org.equibench.check.SpecIdentity;
 import org.equibench.report.ColdFigures;
 import org.equibench.report.PhaseStats;
 import org.equibench.report.ResultRow;
@@ -107,6 +108,7 @@ public final class RowJudge {
                 reference, task.dataset(), impl.note(), outcomes, differences, metrics, phases, process,
                 measured == null ? null : cold, runtime,
                 run == null ? null : run.environment(),
-                rounds.stream().map(RowRun::host).filter(java.util.Objects::nonNull).toList());
+                rounds.stream().map(RowRun::host).filter(java.util.Objects::nonNull).toList(),
+                spec == null ? null : SpecIdentity.of(spec));
     }
 }

@@ -92,6 +92,7 @@ public final class ClaimAudit {
     public static String markdown(Claims claims, List<ResultRow> rows) {
         StringBuilder md = new StringBuilder("\n### Claim audit: ").append(claims.source()).append("\n\n")
                 .append(claims.rule()).append(' ').append(claims.note()).append("\n\n")
+                .append(measuredOn(rows)).append("\n\n")
                 .append("| claim | seed's own table | claimed range | measured here | 95% CI | verdict | same ratio for `")
                 .append(claims.alsoShow()).append("` |\n|---|---:|---:|---:|---:|---|---:|\n");
         for (Verdict v : audit(claims, rows)) {
@@ -113,6 +114,17 @@ public final class ClaimAudit {
                     .append(r.map(x -> Figures.percent(metric(x, "test_accuracy"))).orElse("–")).append(" |\n");
         }
         return md.toString();
+    }
+
+    /**
+     * The CPU the verdicts hold for: ratios between languages move from one CPU model to another (JIT, vector units,
+     * memory), so a verdict is a verdict on that machine.
+     */
+    static String measuredOn(List<ResultRow> rows) {
+        List<String> cpus = rows.stream().flatMap(r -> r.cpuModels().stream()).distinct().toList();
+        return cpus.isEmpty() ? "These results do not record the CPU their processes ran on; the verdicts hold for that machine only."
+                : "The verdicts hold for the CPU measured here, `" + String.join("`, `", cpus) + "`: ratios between languages "
+                + "move from one CPU model to another, so audit a claim on the kind of machine it is about.";
     }
 
     private static double metric(ResultRow r, String name) {

@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * {@code compare FIRST.json SECOND.json [--threshold 0.05]}: prints every row's phases side by side with the
- * ratio second ÷ first and its CI. Exit 0 when nothing regressed, 1 when something did, 2 when the files
- * cannot be compared (unreadable, truncated, another schema, other tasks).
+ * ratio second ÷ first, raw and normalised by the task's baseline row, each with its CI (see
+ * {@link ResultsComparison}). Exit 0 when nothing regressed, 1 when something did (raw and normalised agreeing),
+ * 2 when the files cannot be compared (unreadable, truncated, another schema, other tasks).
  */
 public final class CompareMain {
     private CompareMain() {
@@ -29,7 +30,7 @@ public final class CompareMain {
             ResultsFile second = read(Path.of(args[1]));
             List<ResultsComparison.Line> lines = ResultsComparison.compare(first, second, threshold);
             System.out.print(ResultsComparison.render(lines, threshold));
-            return lines.stream().anyMatch(l -> l.verdict().equals("regression")) ? 1 : 0;
+            return lines.stream().anyMatch(ResultsComparison.Line::regression) ? 1 : 0;
         } catch (ResultsComparison.IncomparableException e) {
             System.err.println("compare: " + e.getMessage());
             return 2;

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import org.equibench.check.CheckOutcome;
 import org.equibench.check.ManifestComparison;
+import org.equibench.check.SpecIdentity;
 import org.equibench.measure.ProcessHost;
 
 /**
@@ -11,14 +12,15 @@ import org.equibench.measure.ProcessHost;
  * outputs passed the equivalence gate: a timing is never reported for an unverified row. The row's fairness
  * manifest is in {@code runtime.manifest}; how it differs from the reference row's is in
  * {@code manifestDifferences}. {@code device} is where the row computed (cpu, or cuda in a run on a GPU);
- * {@code hosts} the machine of each of its processes, in order.
+ * {@code hosts} the machine of each of its processes, in order; {@code spec} what its figures are figures of (absent
+ * for a row that never got a spec, and in results written before rows carried it).
  */
 public record ResultRow(String task, String impl, String language, String framework, String dtype, int threads,
                         String device, String status, String reason, String reference, String dataset, String note,
                         List<CheckOutcome> equivalence, List<ManifestComparison.Difference> manifestDifferences,
                         Map<String, Double> metrics, Map<String, PhaseStats> phases,
                         ProcessFigures process, ColdFigures cold, Map<String, Object> runtime,
-                        Map<String, String> environment, List<ProcessHost> hosts) {
+                        Map<String, String> environment, List<ProcessHost> hosts, SpecIdentity spec) {
 
     /** Results files written before rows had a device ran every row on the cpu. */
     public ResultRow {

@@ -33,7 +33,7 @@ final class ChartRows {
         return new ResultRow("iris-mlp", impl, impl.substring(0, impl.indexOf('/')), "x", "f64", 1, "cpu", status,
                 status.equals(ResultRow.PASSED) ? "" : "why not", "python/numpy", "d", "", List.of(), List.of(),
                 phases == null ? null : Map.of("train_accuracy", 0.9, "test_accuracy", 0.9), phases,
-                phases == null ? null : new ResultRow.ProcessFigures(1_000_000, peak(phases)), null, Map.of(), Map.of(), List.of());
+                phases == null ? null : new ResultRow.ProcessFigures(1_000_000, peak(phases)), null, Map.of(), Map.of(), List.of(), null);
     }
 
     private static long peak(Map<String, PhaseStats> phases) {

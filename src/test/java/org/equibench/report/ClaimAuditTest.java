@@ -17,7 +17,7 @@ class ClaimAuditTest {
         }
         PhaseStats train = PhaseStats.of(new PhaseSamples(1, 1, samples, 1L, peakRss, true, null, null));
         return new ResultRow("iris-mlp", impl, "x", "x", "f64", 1, "cpu", "passed", "", "ref", "d", "", List.of(), List.of(),
-                Map.of("train_accuracy", 0.9, "test_accuracy", 0.9), Map.of("train", train), null, null, Map.of(), Map.of(), List.of());
+                Map.of("train_accuracy", 0.9, "test_accuracy", 0.9), Map.of("train", train), null, null, Map.of(), Map.of(), List.of(), null);
     }
 
     private static ClaimAudit.Claims claims(ClaimAudit.Claim... c) {
@@ -46,5 +46,16 @@ class ClaimAuditTest {
         assertThat(c.claims()).hasSizeGreaterThanOrEqualTo(10)
                 .allSatisfy(x -> assertThat(x.claimedRange()).hasSize(2));
         assertThat(c.accuracy()).isNotEmpty();
+    }
+
+    @Test
+    void saysWhichCpuItsVerdictsHoldFor() {
+        ResultRow r = row("rust/pure", 1e6, 1);
+        ResultRow onEpyc = new ResultRow(r.task(), r.impl(), r.language(), r.framework(), r.dtype(), r.threads(), r.device(),
+                r.status(), r.reason(), r.reference(), r.dataset(), r.note(), r.equivalence(), r.manifestDifferences(), r.metrics(),
+                r.phases(), r.process(), r.cold(), r.runtime(), r.environment(),
+                List.of(new org.equibench.measure.ProcessHost("node1", "AMD EPYC 9654")), r.spec());
+        assertThat(ClaimAudit.measuredOn(List.of(onEpyc, row("python/numpy", 1e6, 1)))).contains("`AMD EPYC 9654`");
+        assertThat(ClaimAudit.measuredOn(List.of(row("python/numpy", 1e6, 1)))).contains("do not record the CPU");
     }
 }

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.equibench.check.SpecIdentity;
 import org.equibench.data.Json;
 import org.equibench.protocol.RunResult.PhaseSamples;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ class CompareMainTest {
         }
         PhaseStats train = PhaseStats.of(new PhaseSamples(1, 1, samples, 1L, 2L, true, null, null));
         return new ResultRow(task, impl, "java", "x", "f64", 1, "cpu", "passed", "", "ref", "d", "", List.of(), List.of(), Map.of(),
-                Map.of("train", train), new ResultRow.ProcessFigures(1, 1), null, Map.of(), Map.of(), List.of());
+                Map.of("train", train), new ResultRow.ProcessFigures(1, 1), null, Map.of(), Map.of(), List.of(), null);
     }
 
     private Path write(String name, ResultsFile f) throws Exception {
@@ -42,14 +43,51 @@ class CompareMainTest {
         return new ResultsFile(schema, new RunInfo("2026-01-01T00:00:00Z", "abc", "ci", Map.of()), List.of(rows));
     }
 
+    private static ResultRow row(String task, String impl, double centreNs, long seed, SpecIdentity spec) {
+        ResultRow r = row(task, impl, centreNs, seed);
+        return new ResultRow(r.task(), r.impl(), r.language(), r.framework(), r.dtype(), r.threads(), r.device(), r.status(),
+                r.reason(), r.reference(), r.dataset(), r.note(), r.equivalence(), r.manifestDifferences(), r.metrics(),
+                r.phases(), r.process(), r.cold(), r.runtime(), r.environment(), r.hosts(), spec);
+    }
+
+    private static String lineOf(StdOut out, String impl) {
+        return Arrays.stream(out.capturedLines()).filter(l -> l.contains(impl)).findFirst().orElseThrow();
+    }
+
     @Test
     @StdIo
-    void callsARegressionOnlyWhenTheIntervalExcludesNoise(StdOut out) throws Exception {
-        Path a = write("a.json", file(1, row("t", "x/a", 1e6, 1), row("t", "x/b", 1e6, 2)));
-        Path b = write("b.json", file(1, row("t", "x/a", 1.5e6, 3), row("t", "x/b", 1.01e6, 4)));
+    void callsARegressionOnlyWhenTheIntervalExcludesNoiseRawAndNormalised(StdOut out) throws Exception {
+        // iris-mlp's baseline is rust/pure: it stays put, java/pure slows down by half, python/numpy by 1%
+        Path a = write("a.json", file(1, row("iris-mlp", "rust/pure", 1e6, 1), row("iris-mlp", "java/pure", 1e6, 2),
+                row("iris-mlp", "python/numpy", 1e6, 3)));
+        Path b = write("b.json", file(1, row("iris-mlp", "rust/pure", 1e6, 4), row("iris-mlp", "java/pure", 1.5e6, 5),
+                row("iris-mlp", "python/numpy", 1.01e6, 6)));
         assertThat(CompareMain.run(new String[] {a.toString(), b.toString()})).isEqualTo(1);
-        assertThat(Arrays.stream(out.capturedLines()).filter(l -> l.contains("x/a"))).singleElement().asString().contains("regression");
-        assertThat(Arrays.stream(out.capturedLines()).filter(l -> l.contains("x/b"))).singleElement().asString().contains("no change");
+        assertThat(lineOf(out, "java/pure")).endsWith("  regression");
+        assertThat(lineOf(out, "python/numpy")).endsWith("  no change");
+    }
+
+    @Test
+    @StdIo
+    void aRunThatMovedAsAWholeIsDriftNotARegression(StdOut out) throws Exception {
+        // every row 1.3× slower, the baseline too: other load on the machine, not a change in any row
+        Path a = write("a.json", file(1, row("iris-mlp", "rust/pure", 1e6, 1), row("iris-mlp", "java/pure", 1e6, 2)));
+        Path b = write("b.json", file(1, row("iris-mlp", "rust/pure", 1.3e6, 3), row("iris-mlp", "java/pure", 1.3e6, 4)));
+        assertThat(CompareMain.run(new String[] {a.toString(), b.toString()})).isZero();
+        assertThat(lineOf(out, "java/pure")).contains("raw regression, normalised no change: the whole run moved (rust/pure too)");
+        assertThat(lineOf(out, "rust/pure")).contains("raw regression (the baseline row: nothing to normalise it by");
+    }
+
+    @Test
+    @StdIo
+    void refusesARowWhoseWorkDiffersNamingTheFields(StdOut out) throws Exception {
+        SpecIdentity ci = new SpecIdentity("f1", "f64", 1, "cpu", Map.of("n_samples", 10000, "k", 8), Map.of("data", "aaaa"));
+        SpecIdentity full = new SpecIdentity("f2", "f64", 1, "cpu", Map.of("n_samples", 200000, "k", 8), Map.of("data", "bbbb"));
+        Path a = write("a.json", file(1, row("kmeans-blobs", "python/sklearn", 1e6, 1, ci)));
+        Path b = write("b.json", file(1, row("kmeans-blobs", "python/sklearn", 19e6, 2, full)));
+        assertThat(CompareMain.run(new String[] {a.toString(), b.toString()})).isZero();
+        assertThat(lineOf(out, "python/sklearn")).contains("not comparable, the work differs: params.n_samples: 10000 → 200000; "
+                + "inputs.data (sha256): aaaa → bbbb").doesNotContain("regression");
     }
 
     @Test

@@ -12,7 +12,7 @@ class MarkdownSummaryDeviceTest {
     private static ResultRow onDevice(ResultRow r, String device) {
         return new ResultRow(r.task(), r.impl(), r.language(), r.framework(), r.dtype(), r.threads(), device, r.status(),
                 r.reason(), r.reference(), r.dataset(), r.note(), r.equivalence(), r.manifestDifferences(), r.metrics(),
-                r.phases(), r.process(), r.cold(), r.runtime(), r.environment(), r.hosts());
+                r.phases(), r.process(), r.cold(), r.runtime(), r.environment(), r.hosts(), r.spec());
     }
 
     private static String summary(ResultRow... rows) {

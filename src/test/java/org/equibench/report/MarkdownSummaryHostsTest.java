@@ -18,7 +18,7 @@ class MarkdownSummaryHostsTest {
         ResultRow r = ChartRows.passed(impl, 1e6, 1 << 20);
         return new ResultRow(r.task(), r.impl(), r.language(), r.framework(), r.dtype(), r.threads(), r.device(), r.status(),
                 r.reason(), r.reference(), r.dataset(), r.note(), r.equivalence(), r.manifestDifferences(), r.metrics(),
-                r.phases(), r.process(), r.cold(), r.runtime(), r.environment(), List.of(hosts));
+                r.phases(), r.process(), r.cold(), r.runtime(), r.environment(), List.of(hosts), r.spec());
     }
 
     private static String summary(ResultRow... rows) {
