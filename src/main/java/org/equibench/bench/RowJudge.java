@@ -72,6 +72,19 @@ public final class RowJudge {
         return row(task, impl, ResultRow.PASSED, "", label, outcomes, differences, run, run, cold, okRounds(rounds), rounds);
     }
 
+    /** How many samples of a phase each process gave, in the order {@link RowRounds#pooled} pools them. */
+    private static List<Integer> samplesPerProcess(List<RowRun> processes, String phase) {
+        List<Integer> counts = new ArrayList<>();
+        for (RowRun r : processes) {
+            var p = r.result().phases() == null ? null : r.result().phases().get(phase);
+            if (p == null) {
+                return null;
+            }
+            counts.add(p.samplesNs().size());
+        }
+        return counts;
+    }
+
     /** The row's processes whose outputs the derived figures pool (all of them once the row has passed). */
     private static List<RowRun> okRounds(List<RowRun> rounds) {
         return rounds.stream().filter(RowRun::ok).toList();
@@ -89,7 +102,7 @@ public final class RowJudge {
         if (measured != null && measured.result().phases() != null) {
             phases = new LinkedHashMap<>();
             for (var e : measured.result().phases().entrySet()) {
-                phases.put(e.getKey(), PhaseStats.of(e.getValue()));
+                phases.put(e.getKey(), PhaseStats.of(e.getValue(), samplesPerProcess(processes, e.getKey())));
             }
             metrics = new LinkedHashMap<>(measured.result().metrics() == null ? Map.of() : measured.result().metrics());
             try {

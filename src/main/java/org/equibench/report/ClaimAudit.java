@@ -85,8 +85,8 @@ public final class ClaimAudit {
         };
     }
 
-    private static double[] samples(ResultRow row, Claim c) {
-        return row.phases().get(c.phase()).samples();
+    private static double[][] samples(ResultRow row, Claim c) {
+        return row.phases().get(c.phase()).processes();
     }
 
     public static String markdown(Claims claims, List<ResultRow> rows) {

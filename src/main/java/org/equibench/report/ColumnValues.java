@@ -36,7 +36,7 @@ public final class ColumnValues {
             return null;
         }
         double scale = column.perMetric() == null ? 1 : metric(baseline, column.perMetric()) / metric(row, column.perMetric());
-        double[] ci = org.equibench.measure.Bootstrap.ratioOfMediansCi95(a.samples(), b.samples());
+        double[] ci = org.equibench.measure.Bootstrap.ratioOfMediansCi95(a.processes(), b.processes());
         return new double[] {ci[0] * scale, ci[1] * scale};
     }
 

@@ -74,6 +74,23 @@ public final class MarkdownSummary {
         }
     }
 
+    /** A warning for each phase whose processes fall into separate modes, with each process's median. */
+    static void renderModes(StringBuilder md, List<ResultRow> rows) {
+        for (ResultRow r : rows) {
+            if (r.phases() == null) {
+                continue;
+            }
+            r.phases().forEach((phase, p) -> {
+                if (p.modes() != null) {
+                    md.append("- **Warning:** the processes of `").append(r.impl()).append("` fall into two modes in ").append(phase)
+                            .append(": ").append(p.modes()).append(" (per-process medians ")
+                            .append(String.join(", ", p.processMediansNs().stream().map(Figures::time).toList()))
+                            .append("); its median depends on how many processes landed in each\n");
+                }
+            });
+        }
+    }
+
     private static void renderTask(StringBuilder md, Task task, List<ResultRow> rows) {
         md.append("\n## ").append(task.id()).append(" — ").append(task.title()).append("\n\n");
         md.append("- Data: ").append(task.dataset()).append("\n");
@@ -85,6 +102,7 @@ public final class MarkdownSummary {
                 .append(r.device().equals("cpu") ? "" : ", on " + r.device()).append("); "));
         md.append("\n");
         renderHosts(md, rows);
+        renderModes(md, rows);
 
         Optional<ResultRow> baseline = rows.stream().filter(r -> r.impl().equals(task.baselineImpl())).findFirst();
         Map<String, List<ReportColumn>> tables = new LinkedHashMap<>();

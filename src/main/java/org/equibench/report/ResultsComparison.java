@@ -80,7 +80,7 @@ public final class ResultsComparison {
 
     private static Line line(ResultRow row, String phase, PhaseStats was, PhaseStats now, String baseline, PhaseStats baseWas,
                              PhaseStats baseNow, double threshold) {
-        double[] ci = Bootstrap.ratioOfMediansCi95(now.samples(), was.samples());
+        double[] ci = Bootstrap.ratioOfMediansCi95(now.processes(), was.processes());
         double ratio = now.medianNs() / was.medianNs();
         String raw = change(ci, threshold);
         if (row.impl().equals(baseline) || baseWas == null || baseNow == null) {
@@ -91,14 +91,14 @@ public final class ResultsComparison {
             return new Line(row.task(), row.impl(), phase, was.medianNs(), now.medianNs(), ratio, ci[0], ci[1], Double.NaN,
                     Double.NaN, Double.NaN, verdict, false);
         }
-        double[] norm = Bootstrap.ratioOfRatiosCi95(now.samples(), was.samples(), baseNow.samples(), baseWas.samples());
+        double[] norm = Bootstrap.ratioOfRatiosCi95(now.processes(), was.processes(), baseNow.processes(), baseWas.processes());
         double normRatio = ratio / (baseNow.medianNs() / baseWas.medianNs());
         String normalised = change(norm, threshold);
         String verdict;
         if (raw.equals(normalised)) {
             verdict = raw;
         } else if (normalised.equals("no change")) {
-            boolean baselineMoved = change(Bootstrap.ratioOfMediansCi95(baseNow.samples(), baseWas.samples()), threshold).equals(raw);
+            boolean baselineMoved = change(Bootstrap.ratioOfMediansCi95(baseNow.processes(), baseWas.processes()), threshold).equals(raw);
             verdict = "raw " + raw + ", normalised no change: " + (baselineMoved
                     ? "the whole run moved (" + baseline + " too), not this row"
                     : baseline + "'s own noise leaves the normalised interval too wide to confirm it");

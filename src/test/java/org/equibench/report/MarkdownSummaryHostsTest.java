@@ -40,4 +40,24 @@ class MarkdownSummaryHostsTest {
         String md = summary(on("python/numpy", EPYC_1, EPYC_1), on("java/pure", EPYC_1));
         assertThat(md).doesNotContain("Processes ran on").doesNotContain("**Warning:**");
     }
+
+    @Test
+    void aPhaseWhoseProcessesFallIntoTwoModesIsFlaggedWithEachProcesssMedian() {
+        java.util.List<Long> samples = new java.util.ArrayList<>();
+        for (long centre : new long[] {13_000_000, 13_200_000, 20_500_000}) {
+            for (int i = 0; i < 4; i++) {
+                samples.add(centre + i * 1000);
+            }
+        }
+        PhaseStats train = PhaseStats.of(new org.equibench.protocol.RunResult.PhaseSamples(1, 1, samples, 1L, 2L, true, null, null),
+                List.of(4, 4, 4));
+        ResultRow r = on("java/pure", EPYC_1);
+        ResultRow bimodal = new ResultRow(r.task(), r.impl(), r.language(), r.framework(), r.dtype(), r.threads(), r.device(),
+                r.status(), r.reason(), r.reference(), r.dataset(), r.note(), r.equivalence(), r.manifestDifferences(), r.metrics(),
+                Map.of("train", train), r.process(), r.cold(), r.runtime(), r.environment(), r.hosts(), r.spec());
+        assertThat(train.processMediansNs()).hasSize(3);
+        assertThat(summary(bimodal, on("python/numpy", EPYC_1))).contains("**Warning:** the processes of `java/pure` fall into "
+                + "two modes in train: 13.10 ms (2 processes) and 20.50 ms (1 process) (per-process medians 13.00 ms, 13.20 ms, "
+                + "20.50 ms)");
+    }
 }
