@@ -28,8 +28,8 @@ public final class RunProgress {
             }
             for (var impl : task.implementations()) {
                 if (settings.selectsImpl(impl.id())) {
-                    remainingPerRow.put(key(task.id(), impl.id()), task.plan(settings.scale()).rounds());
-                    count += task.plan(settings.scale()).rounds();
+                    remainingPerRow.put(key(task.id(), impl.id()), settings.roundsOf(task));
+                    count += settings.roundsOf(task);
                 }
             }
         }

@@ -12,10 +12,11 @@ import org.equibench.task.Scale;
  * (ci|full), {@code equibench.threads} (compute threads of every row, default 1),
  * {@code equibench.device} (cpu|cuda: the device of the rows that can use it, the others stay on the cpu),
  * {@code equibench.require} (all: a missing toolchain fails instead of skipping),
- * {@code equibench.write-goldens} (true: the reference run rewrites data/reference/TASK).
+ * {@code equibench.write-goldens} (true: the reference run rewrites data/reference/TASK),
+ * {@code equibench.rounds} (processes per row, overriding every task's plan; 0 or unset: the plan's).
  */
 public record Settings(Path root, Path workDir, List<Pattern> tasks, List<Pattern> impls, Scale scale,
-                       int threads, String device, boolean requireAll, boolean writeGoldens) {
+                       int threads, String device, boolean requireAll, boolean writeGoldens, int rounds) {
 
     public static final List<String> DEVICES = List.of("cpu", "cuda");
 
@@ -30,7 +31,8 @@ public record Settings(Path root, Path workDir, List<Pattern> tasks, List<Patter
                 threadCount(System.getProperty("equibench.threads", "1")),
                 device(System.getProperty("equibench.device", "cpu")),
                 "all".equalsIgnoreCase(System.getProperty("equibench.require", "")),
-                Boolean.parseBoolean(System.getProperty("equibench.write-goldens", "false")));
+                Boolean.parseBoolean(System.getProperty("equibench.write-goldens", "false")),
+                roundCount(System.getProperty("equibench.rounds", "")));
     }
 
     public boolean selectsTask(String id) {
@@ -43,27 +45,32 @@ public record Settings(Path root, Path workDir, List<Pattern> tasks, List<Patter
 
     /** The same settings with another working folder (tests keep their runs apart from the main run's). */
     public Settings withWorkDir(Path dir) {
-        return new Settings(root, dir, tasks, impls, scale, threads, device, requireAll, writeGoldens);
+        return new Settings(root, dir, tasks, impls, scale, threads, device, requireAll, writeGoldens, rounds);
     }
 
     /** The same settings at another scale. */
     public Settings withScale(Scale other) {
-        return new Settings(root, workDir, tasks, impls, other, threads, device, requireAll, writeGoldens);
+        return new Settings(root, workDir, tasks, impls, other, threads, device, requireAll, writeGoldens, rounds);
     }
 
     /** The same settings selecting only the given task globs. */
     public Settings withTasks(String csv) {
-        return new Settings(root, workDir, globs(csv), impls, scale, threads, device, requireAll, writeGoldens);
+        return new Settings(root, workDir, globs(csv), impls, scale, threads, device, requireAll, writeGoldens, rounds);
     }
 
     /** The same settings selecting only the given implementation globs. */
     public Settings withImpls(String csv) {
-        return new Settings(root, workDir, tasks, globs(csv), scale, threads, device, requireAll, writeGoldens);
+        return new Settings(root, workDir, tasks, globs(csv), scale, threads, device, requireAll, writeGoldens, rounds);
     }
 
     /** The same settings on another device. */
     public Settings withDevice(String other) {
-        return new Settings(root, workDir, tasks, impls, scale, threads, device(other), requireAll, writeGoldens);
+        return new Settings(root, workDir, tasks, impls, scale, threads, device(other), requireAll, writeGoldens, rounds);
+    }
+
+    /** Processes per row of a task: the run's override, else the task's plan at this scale. */
+    public int roundsOf(org.equibench.task.Task task) {
+        return rounds > 0 ? rounds : task.plan(scale).rounds();
     }
 
     /** The device a row runs on: the run's device where the row can use it, else the cpu. */
@@ -90,6 +97,21 @@ public record Settings(Path root, Path workDir, List<Pattern> tasks, List<Patter
     /** A selector glob as the user wrote it. */
     public static String globText(Pattern glob) {
         return glob.pattern().replace("\\E.*\\Q", "*").replace("\\E.\\Q", "?").replace("\\Q", "").replace("\\E", "");
+    }
+
+    static int roundCount(String text) {
+        if (text.isBlank()) {
+            return 0;
+        }
+        try {
+            int n = Integer.parseInt(text.trim());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("equibench.rounds must be a positive number of processes per row, got '" + text + "'");
     }
 
     static int threadCount(String text) {

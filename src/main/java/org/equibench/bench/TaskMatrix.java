@@ -109,7 +109,7 @@ public final class TaskMatrix {
 
     /** Processes per row at this run's scale. */
     public int rounds() {
-        return task.plan(session.settings().scale()).rounds();
+        return session.settings().roundsOf(task);
     }
 
     /** The selected rows, the reference first. */

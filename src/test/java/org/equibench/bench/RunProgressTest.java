@@ -16,7 +16,7 @@ class RunProgressTest {
     @Test
     void rowsNotRunYetAreEstimatedByTheirTasksMean() {
         Settings settings = new Settings(Path.of("."), Path.of("target"), Settings.globs("*"),
-                Settings.globs("java/pure,python/transformers,java/onnxruntime"), Scale.FULL, 1, "cpu", false, false);
+                Settings.globs("java/pure,python/transformers,java/onnxruntime"), Scale.FULL, 1, "cpu", false, false, 0);
         var gpt2 = new Gpt2GenerateTask();
         RunProgress progress = new RunProgress(List.of(new IrisMlpTask(), gpt2), settings);
         int irisRounds = new IrisMlpTask().plan(Scale.FULL).rounds();

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class SettingsTest {
     private static Settings with(String tasks, String impls) {
-        return new Settings(Path.of("."), Path.of("target"), Settings.globs(tasks), Settings.globs(impls), Scale.CI, 1, "cpu", false, false);
+        return new Settings(Path.of("."), Path.of("target"), Settings.globs(tasks), Settings.globs(impls), Scale.CI, 1, "cpu", false, false, 0);
     }
 
     @Test
@@ -29,6 +29,17 @@ class SettingsTest {
     void scaleIsValidated() {
         assertThat(Scale.parse("FULL")).isEqualTo(Scale.FULL);
         assertThatThrownBy(() -> Scale.parse("huge")).hasMessageContaining("ci or full");
+    }
+
+    @Test
+    void roundsOverrideEveryTasksPlan() {
+        var iris = new org.equibench.task.IrisMlpTask();
+        assertThat(with("*", "*").roundsOf(iris)).isEqualTo(iris.plan(Scale.CI).rounds());
+        Settings six = new Settings(Path.of("."), Path.of("target"), Settings.globs("*"), Settings.globs("*"), Scale.FULL, 1, "cpu",
+                false, false, Settings.roundCount("6"));
+        assertThat(six.roundsOf(iris)).isEqualTo(6);
+        assertThat(Settings.roundCount("")).isZero();
+        assertThatThrownBy(() -> Settings.roundCount("0")).hasMessageContaining("equibench.rounds must be a positive number");
     }
 
     @Test
