@@ -113,7 +113,7 @@ public final class RowExecutor {
         String error = null;
         if (exit != 0) {
             String reported = result != null && result.error() != null ? ": " + result.error() : "";
-            error = row + ": runner exited with code " + exit + reported;
+            error = row + ": " + exitDescription(exit) + reported;
         } else if (parseProblem != null) {
             error = row + ": " + parseProblem;
         } else if (!result.ok()) {
@@ -127,6 +127,21 @@ public final class RowExecutor {
         }
         return new RowRun(spec, result, null, exit, wall, sampler.peakRssBytes(), tail, out, sampler.samples(), spawnEpochNs,
                 environment, ProcessHost.local());
+    }
+
+    /**
+     * How the runner ended: its exit code and, for a code above 128 (how the JVM, like a shell, reports a process
+     * killed by a signal), the signal named with what usually sends it.
+     */
+    static String exitDescription(int exit) {
+        String signal = switch (exit - 128) {
+            case 6 -> "SIGABRT: the runner aborted (a failed native assertion, or a double free)";
+            case 9 -> "SIGKILL: killed from outside, e.g. by the kernel's out-of-memory killer";
+            case 11 -> "SIGSEGV: a segmentation fault, in native code";
+            case 15 -> "SIGTERM: asked to stop from outside";
+            default -> null;
+        };
+        return "runner exited with code " + exit + (signal == null ? "" : " = 128 + signal " + (exit - 128) + " (" + signal + ")");
     }
 
     private static RowRun failed(RunSpec spec, Path out, String message, int exit, long wall, long peak, String tail,

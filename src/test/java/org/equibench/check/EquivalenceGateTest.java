@@ -61,4 +61,17 @@ class EquivalenceGateTest {
         EquivalenceAssert.assertThat(List.of(outcomes.get(0))).allPassed();
         assertThatThrownBy(() -> EquivalenceAssert.assertThat(List.of()).allPassed()).hasMessageContaining("no equivalence checks");
     }
+
+    @Test
+    void anOutputOfTheWrongShapeFailsItsCheck() throws IOException {
+        Path a = dir.resolve("a.npy");
+        Path r = dir.resolve("r.npy");
+        Npy.write(a, NdArray.f64(new double[] {1.0, -2.0, 3.5}, 3, 1));
+        Npy.write(r, NdArray.f64(new double[] {1.0, -2.0, 3.5}, 3));
+        CheckOutcome o = EquivalenceGate.evaluate(List.of(OutputCheck.maxAbs("w", 1.0, "any")),
+                new EquivalenceGate.Outputs("impl", Map.of("w", a), Map.of()), new EquivalenceGate.Outputs("ref", Map.of("w", r), Map.of()))
+                .get(0);
+        assertThat(o.passed()).isFalse();
+        assertThat(o.problem()).isEqualTo("shape [3, 1] differs from the reference's [3]");
+    }
 }

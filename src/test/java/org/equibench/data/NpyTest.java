@@ -52,4 +52,34 @@ class NpyTest {
         assertThatThrownBy(() -> Npy.read(truncated)).hasMessageContaining("expected 24 data bytes");
         assertThatThrownBy(() -> Npy.read(dir.resolve("absent.npy"))).hasMessageContaining("file not found");
     }
+
+    @Test
+    void rejectsHeadersItCannotReadNamingWhatIsWrong() throws IOException {
+        assertThatThrownBy(() -> Npy.read(npy("{'descr': '<c16', 'fortran_order': False, 'shape': (2,), }", 32)))
+                .hasMessageContaining("x.npy: not a valid .npy file").hasMessageContaining("c16");
+        assertThatThrownBy(() -> Npy.read(npy("{'descr': '<f8', 'fortran_order': True, 'shape': (2, 2), }", 32)))
+                .hasMessageContaining("Fortran order is not supported");
+        assertThatThrownBy(() -> Npy.read(npy("{'fortran_order': False, 'shape': (2,), }", 16)))
+                .hasMessageContaining("header has no descr");
+        assertThatThrownBy(() -> Npy.read(npy("{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }", 16)))
+                .hasMessageContaining("expected 24 data bytes, found 16");
+    }
+
+    /** A version-1 .npy file with this header dictionary and this many zero data bytes. */
+    private Path npy(String dict, int dataBytes) throws IOException {
+        StringBuilder header = new StringBuilder(dict);
+        while ((10 + header.length() + 1) % 64 != 0) {
+            header.append(' ');
+        }
+        header.append('\n');
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0});
+        out.write(header.length() & 0xff);
+        out.write(header.length() >> 8);
+        out.write(header.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.write(new byte[dataBytes]);
+        Path f = dir.resolve("x.npy");
+        Files.write(f, out.toByteArray());
+        return f;
+    }
 }

@@ -30,6 +30,22 @@ class RowExecutorFaultsTest {
     }
 
     @Test
+    void aRunnerKilledByASignalIsNamedWithTheSignal() {
+        assertThat(run("kill -SEGV $$", Duration.ofSeconds(30)).error())
+                .startsWith("demo-task shell/x: runner exited with code 139 = 128 + signal 11 (SIGSEGV: a segmentation fault, "
+                        + "in native code)");
+        assertThat(run("kill -KILL $$", Duration.ofSeconds(30)).error())
+                .startsWith("demo-task shell/x: runner exited with code 137 = 128 + signal 9 (SIGKILL: killed from outside, e.g. "
+                        + "by the kernel's out-of-memory killer)");
+    }
+
+    @Test
+    void aPartialResultJsonIsMalformed() {
+        assertThat(run("echo '{\"protocol\":1,\"task\":\"demo-task\",\"impl\":\"shell/x\",\"status\":\"o' > \"$2/result.json\"",
+                Duration.ofSeconds(30)).error()).startsWith("demo-task shell/x: malformed result.json");
+    }
+
+    @Test
     void hangIsKilledAtTheTimeout() {
         long t0 = System.nanoTime();
         RowRun r = run("sleep 60", Duration.ofSeconds(1));
