@@ -106,4 +106,40 @@ class RunnerBadInputTest {
         RunResult reported = org.equibench.data.Json.read(dir.resolve("row/out/result.json"), RunResult.class);
         assertThat(reported.error()).isEqualTo(message);
     }
+
+    private RunSpec renamed(String task, String impl) {
+        return new RunSpec(spec.protocol(), task, impl, spec.device(), spec.dtype(), spec.threads(), 0, 0, 1, spec.phases(),
+                spec.inputs(), spec.params(), spec.outputs());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"java/pure", "python/numpy", "rust/pure"})
+    void specForATaskOrRowTheRunnerLacks(String impl) throws IOException {
+        setUp(impl);
+        assertRunnerSays(run(renamed("no-such-task", impl)), "no-such-task " + impl, "no-such-task");
+        String otherRow = impl.substring(0, impl.indexOf('/')) + "/no-such-row";
+        assertRunnerSays(run(renamed("iris-mlp", otherRow)), "iris-mlp " + otherRow, "no implementation", "no-such-row");
+    }
+
+    /** The row failed with exit code 1, and the runner's own message (after the harness's prefix) says these words. */
+    private static void assertRunnerSays(RowRun r, String row, String... words) {
+        String prefix = row + ": runner exited with code 1";
+        assertThat(r.error()).startsWith(prefix);
+        assertThat(r.error().substring(prefix.length())).as("the runner's message").contains(words);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"java/pure", "python/numpy", "rust/pure"})
+    void specFieldOfTheWrongType(String impl) throws IOException {
+        setUp(impl);
+        Path badSpec = dir.resolve("typed-spec.json");
+        String json = org.equibench.data.Json.write(spec);
+        assertThat(json).contains("\"threads\" : 1");
+        Files.writeString(badSpec, json.replace("\"threads\" : 1", "\"threads\" : \"two\""));
+        Path rowDir = dir.resolve("row");
+        RowRun r = RowExecutor.execute(launcher.command(spec, badSpec, rowDir.resolve("out")), launcher.workingDirectory(),
+                spec, rowDir, Duration.ofMinutes(2));
+        assertThat(r.error()).startsWith("iris-mlp " + impl + ": runner exited with code 1").containsIgnoringCase("spec")
+                .contains("two");
+    }
 }
