@@ -73,8 +73,20 @@ public final class SlurmMatrixRun {
                 }
             }
         }
-        if (!processes.isEmpty()) {
+        if (processes.isEmpty()) {
+            return;
+        }
+        try {
             run(new ArrayJob(processes), planned);
+        } catch (IOException e) {
+            // No array ran (sbatch refused it, or the cluster cannot be reached): every planned row says why.
+            String why = "the Slurm array could not be submitted or followed: " + e.getMessage();
+            for (Planned p : planned) {
+                if (p.matrix().rounds(p.impl()).isEmpty()) {
+                    ArrayJob.Process process = processes.get(p.index());
+                    p.matrix().recordRound(p.impl(), error(process, why));
+                }
+            }
         }
     }
 
@@ -117,6 +129,9 @@ public final class SlurmMatrixRun {
         Runtime.getRuntime().addShutdownHook(cancel);
         try {
             follow(jobId, job, jobDir, planned);
+        } catch (IOException | RuntimeException e) {
+            client.cancel(jobId); // nobody will collect what is still queued
+            throw e;
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(cancel);

@@ -161,6 +161,17 @@ class SlurmMatrixTest {
         assertThat(row.reason()).contains("iris-mlp shell/hang round 1: Slurm array task " + job + "_0", "CANCELLED");
     }
 
+    @Test
+    void anArraySlurmRefusesMakesEveryRowAnErrorWithSlurmsWords() throws Exception {
+        BenchmarkSession session = new BenchmarkSession(settings("iris-mlp", "python/numpy,rust/pure", "refused"), SlurmOptions.defaults(),
+                new SlurmClient(Map.of("SLURM_CONF", dir.resolve("no-such/slurm.conf").toString())));
+        Map<String, ResultRow> rows = judged(session, List.of(new IrisMlpTask()));
+        assertThat(rows.values()).hasSize(2).allSatisfy(r -> {
+            assertThat(r.status()).isEqualTo(ResultRow.ERROR);
+            assertThat(r.reason()).contains("round 1: the Slurm array could not be submitted or followed: sbatch", "failed");
+        });
+    }
+
     /** The id of the first array task seen running, once one is. */
     private static String runningJob() throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
