@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.equibench.data.Json;
 import org.equibench.runner.JavaForkLauncher;
@@ -92,21 +93,16 @@ public final class SlurmMatrixRun {
 
     /** The array task of one process, or null when the row cannot run (recorded on the matrix instead). */
     private ArrayJob.Process plan(TaskMatrix matrix, Implementation impl, int round) {
-        if (matrix.unavailableReason(impl) != null || matrix.rounds(impl).stream().anyMatch(r -> !r.ok())) {
-            return null;
-        }
-        Launcher launcher = session.launchers().forLanguage(impl.language());
-        var why = launcher.unavailableReason(impl.id());
-        if (why.isPresent()) {
-            matrix.markUnavailable(impl, why.get());
+        Optional<Launcher> launcher = matrix.nextRoundLauncher(impl);
+        if (launcher.isEmpty()) {
             return null;
         }
         Path rowDir = matrix.rowDir(impl, round);
         try {
             var spec = matrix.specFor(impl);
             return new ArrayJob.Process(matrix.task().id(), impl.id(), round, spec, rowDir,
-                    launcher.command(spec, rowDir.resolve("spec.json"), rowDir.resolve("out")), launcher.environment(),
-                    launcher.workingDirectory(), matrix.task().timeout(session.settings().scale()).toSeconds());
+                    launcher.get().command(spec, rowDir.resolve("spec.json"), rowDir.resolve("out")), launcher.get().environment(),
+                    launcher.get().workingDirectory(), matrix.timeout().toSeconds());
         } catch (IOException e) {
             matrix.recordRound(impl, matrix.notPrepared(impl, e, rowDir));
             return null;
@@ -162,9 +158,9 @@ public final class SlurmMatrixRun {
             Set<Integer> unfinished = client.unfinished(jobId);
             for (int i = 0; i < runs.length; i++) {
                 if (runs[i] == null && !unfinished.contains(i)) {
-                    runs[i] = collect(jobId, i, job.processes().get(i), jobDir);
-                    collected++;
                     ArrayJob.Process p = job.processes().get(i);
+                    runs[i] = collect(jobId, i, p, jobDir);
+                    collected++;
                     System.out.println(progressLine(p, runs[i], collected, runs.length, unfinished.size(), System.nanoTime() - start));
                 }
             }

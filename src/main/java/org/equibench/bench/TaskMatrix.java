@@ -134,29 +134,42 @@ public final class TaskMatrix {
     }
 
     private synchronized void runRound(Implementation impl) throws IOException {
-        if (unavailable.containsKey(impl.id())) {
+        Optional<Launcher> launcher = nextRoundLauncher(impl);
+        if (launcher.isEmpty()) {
             return;
         }
-        List<RowRun> done = rounds.computeIfAbsent(impl.id(), k -> new ArrayList<>());
-        if (done.stream().anyMatch(r -> !r.ok())) {
-            return;
-        }
-        Launcher launcher = session.launchers().forLanguage(impl.language());
-        Optional<String> why = launcher.unavailableReason(impl.id());
-        if (why.isPresent()) {
-            markUnavailable(impl, why.get());
-            return;
-        }
-        int round = done.size() + 1;
+        int round = rounds(impl).size() + 1;
         Path rowDir = rowDir(impl, round);
         RowRun run;
         try {
-            run = RowExecutor.execute(launcher, specFor(impl), rowDir, task.timeout(session.settings().scale()));
+            run = RowExecutor.execute(launcher.get(), specFor(impl), rowDir, timeout());
         } catch (IOException e) {
             run = notPrepared(impl, e, rowDir);
         }
         recordRound(impl, run);
         System.out.println(session.progress().finished(task.id(), impl.id(), round, rounds(), run.wallNs()));
+    }
+
+    /**
+     * The launcher of the row's next process; empty when the row runs no more: its toolchain is missing (the row
+     * is then marked unavailable) or one of its processes failed.
+     */
+    public synchronized Optional<Launcher> nextRoundLauncher(Implementation impl) {
+        if (unavailable.containsKey(impl.id()) || rounds(impl).stream().anyMatch(r -> !r.ok())) {
+            return Optional.empty();
+        }
+        Launcher launcher = session.launchers().forLanguage(impl.language());
+        Optional<String> why = launcher.unavailableReason(impl.id());
+        if (why.isPresent()) {
+            markUnavailable(impl, why.get());
+            return Optional.empty();
+        }
+        return Optional.of(launcher);
+    }
+
+    /** How long one process of a row may take at this run's scale. */
+    public java.time.Duration timeout() {
+        return task.timeout(session.settings().scale());
     }
 
     /** The spec of one row: the task's spec with the row's id and device. */
