@@ -69,6 +69,7 @@ public final class TaskMatrix {
         if (baseSpec == null) {
             Settings s = session.settings();
             Map<String, InputFile> prepared = task.prepare(s.root(), dir.resolve("inputs"), s.scale());
+            InputConfinement.of(s).check(prepared);
             org.equibench.task.Scale.Plan plan = task.plan(s.scale());
             baseSpec = new RunSpec(RunSpec.PROTOCOL_VERSION, task.id(), task.referenceImpl(), "cpu", task.dtype(), s.threads(),
                     plan.warmup(), plan.warmupMinMs(), plan.repetitions(), task.phases(), declared(prepared),
