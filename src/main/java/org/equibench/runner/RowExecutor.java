@@ -63,7 +63,8 @@ public final class RowExecutor {
             return failed(spec, out, row + ": cannot write " + rowDir.resolve("rerun.sh") + ": " + e.getMessage(), -1, 0, -1, "",
                     List.of(), 0);
         }
-        pb.environment().putAll(environment);
+        pb.environment().clear();
+        pb.environment().putAll(RunnerEnvironment.of(System.getenv(), environment));
         java.time.Instant spawn = java.time.Instant.now();
         long spawnEpochNs = spawn.getEpochSecond() * 1_000_000_000L + spawn.getNano();
         long t0 = System.nanoTime();
@@ -120,6 +121,8 @@ public final class RowExecutor {
             error = row + ": runner reported status '" + result.status() + "'" + (result.error() == null ? "" : ": " + result.error());
         } else if (!spec.task().equals(result.task()) || !spec.impl().equals(result.impl())) {
             error = row + ": result.json is for " + result.task() + " " + result.impl();
+        } else {
+            error = ResultValidation.problem(spec, result, out).map(problem -> row + ": " + problem).orElse(null);
         }
         if (error != null) {
             return failed(spec, out, error + stderrSuffix(tail), exit, wall, sampler.peakRssBytes(), tail, sampler.samples(),

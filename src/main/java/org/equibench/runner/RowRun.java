@@ -38,6 +38,7 @@ public record RowRun(
 
     public Path output(String name) {
         String file = result == null || result.outputs() == null ? null : result.outputs().get(name);
-        return file == null ? null : outDir.resolve(file);
+        // Never a file outside the output folder, whoever built this run (RowExecutor refuses such results).
+        return file == null || ResultValidation.outsideProblem(outDir, file).isPresent() ? null : outDir.resolve(file);
     }
 }

@@ -85,11 +85,45 @@ class RowExecutorFaultsTest {
     @Test
     void parentSamplesTheChildsMemory() {
         RowRun r = run("python3 -c 'x = bytearray(60_000_000); import time; time.sleep(0.3)'; "
-                + "echo '{\"protocol\":1,\"task\":\"demo-task\",\"impl\":\"shell/x\",\"status\":\"ok\"}' > \"$2/result.json\"",
-                Duration.ofSeconds(30));
+                + okResult(TRAIN_PHASE, "{}"), Duration.ofSeconds(30));
         assertThat(r.ok()).isTrue();
         assertThat(r.timeline()).isNotEmpty();
         assertThat(r.peakRssBytes()).as("the child's 60 MB buffer, seen through the shell").isGreaterThan(60_000_000L);
         assertThat(r.wallNs()).isGreaterThan(300_000_000L);
+    }
+
+    private static final String TRAIN_PHASE = "{\"train\":{\"warmup\":0,\"ops_per_sample\":1,\"samples_ns\":[5]}}";
+
+    /** A script that writes an ok result.json with these phases and outputs (JSON objects). */
+    private static String okResult(String phases, String outputs) {
+        return "cat > \"$2/result.json\" <<'EOF'\n{\"protocol\":1,\"task\":\"demo-task\",\"impl\":\"shell/x\",\"status\":\"ok\","
+                + "\"phases\":" + phases + ",\"outputs\":" + outputs + "}\nEOF\n";
+    }
+
+    @Test
+    void anOkResultWithoutTheMeasuredPhasesIsAnError() {
+        assertThat(run(okResult("{}", "{}"), Duration.ofSeconds(30)).error())
+                .isEqualTo("demo-task shell/x: result.json has no measurements of phase 'train'");
+        assertThat(run(okResult("{\"train\":{\"warmup\":0,\"ops_per_sample\":1,\"samples_ns\":[]}}", "{}"), Duration.ofSeconds(30))
+                .error()).isEqualTo("demo-task shell/x: result.json: phase 'train' has no timed samples");
+        assertThat(run(okResult("{\"train\":{\"warmup\":0,\"ops_per_sample\":1,\"samples_ns\":[5,-3]}}", "{}"), Duration.ofSeconds(30))
+                .error()).isEqualTo("demo-task shell/x: result.json: phase 'train' has a sample that is not a duration: [5, -3]");
+    }
+
+    @Test
+    void anOutputNamedOutsideTheOutputFolderIsNeverRead() throws Exception {
+        Path out = dir.resolve("row/out");
+        assertThat(run(okResult(TRAIN_PHASE, "{\"w\":\"../../secret.npy\"}"), Duration.ofSeconds(30)).error())
+                .isEqualTo("demo-task shell/x: result.json: output 'w' names '../../secret.npy', which is outside the row's output folder " + out);
+        assertThat(run(okResult(TRAIN_PHASE, "{\"w\":\"/etc/hostname\"}"), Duration.ofSeconds(30)).error())
+                .isEqualTo("demo-task shell/x: result.json: output 'w' names '/etc/hostname', which is outside the row's output folder " + out);
+        java.nio.file.Files.writeString(dir.resolve("secret.npy"), "not yours");
+        RowRun linked = run("ln -s \"" + dir.resolve("secret.npy") + "\" \"$2/w.npy\"; " + okResult(TRAIN_PHASE, "{\"w\":\"w.npy\"}"),
+                Duration.ofSeconds(30));
+        assertThat(linked.error()).isEqualTo("demo-task shell/x: result.json: output 'w' names 'w.npy', a link to "
+                + dir.resolve("secret.npy").toRealPath() + ", outside the row's output folder " + out);
+        RowRun inside = run("printf x > \"$2/w.npy\"; " + okResult(TRAIN_PHASE, "{\"w\":\"w.npy\"}"), Duration.ofSeconds(30));
+        assertThat(inside.ok()).isTrue();
+        assertThat(inside.output("w")).isEqualTo(out.resolve("w.npy"));
     }
 }
