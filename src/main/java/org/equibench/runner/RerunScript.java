@@ -22,8 +22,12 @@ final class RerunScript {
                 .append("# Under a profiler: PROFILER=\"perf record -g -o perf.data --\" bash rerun.sh\n")
                 .append("set -euo pipefail\n")
                 .append("cd ").append(quote(workDir.toAbsolutePath().toString())).append('\n');
+        // The runner's environment as the harness gives it (RunnerEnvironment): only the passed-on variables survive.
+        sh.append("profiler=${PROFILER:-}\n")
+                .append("for name in $(compgen -e); do\n  case $name in ")
+                .append(String.join("|", RunnerEnvironment.PASSED_ON)).append(") ;;\n  *) unset \"$name\" ;;\n  esac\ndone\n");
         environment.forEach((k, v) -> sh.append("export ").append(k).append('=').append(quote(v)).append('\n'));
-        sh.append("exec ${PROFILER:-}");
+        sh.append("exec $profiler");
         command.forEach(part -> sh.append(' ').append(quote(part)));
         sh.append('\n');
         Files.writeString(file, sh);
