@@ -58,6 +58,8 @@ public final class Npy {
             }
         } catch (java.nio.file.NoSuchFileException e) {
             throw new IOException(file.getFileName() + ": file not found", e);
+        } catch (IllegalArgumentException e) { // a negative header length
+            throw new IOException(file.getFileName() + ": not a valid .npy file: header length out of range", e);
         }
         try {
             ByteBuffer buf = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
@@ -102,9 +104,13 @@ public final class Npy {
         int[] shape = shapeOf(header);
         long n = 1;
         for (int d : shape) {
-            n *= d;
+            // A header may declare any size; only one the file's bytes can hold is read (no overflow, no huge allocation).
+            if (d < 0) {
+                throw new IllegalArgumentException("negative dimension in shape " + java.util.Arrays.toString(shape));
+            }
+            n = Math.multiplyExact(n, (long) d);
         }
-        if (buf.remaining() != n * dtype.bytes) {
+        if (n > Integer.MAX_VALUE || buf.remaining() != n * dtype.bytes) {
             throw new IllegalArgumentException("expected " + n * dtype.bytes + " data bytes, found " + buf.remaining());
         }
         double[] values = new double[(int) n];

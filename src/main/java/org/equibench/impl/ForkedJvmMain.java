@@ -9,6 +9,7 @@ import org.equibench.data.Json;
 import org.equibench.protocol.RunResult;
 import org.equibench.protocol.RunSpec;
 import org.equibench.impl.core.RunnerError;
+import org.equibench.impl.core.SpecReader;
 import org.equibench.impl.core.SpecValidation;
 import org.equibench.task.Task;
 import org.equibench.task.Tasks;
@@ -43,12 +44,9 @@ public final class ForkedJvmMain {
         try {
             Files.createDirectories(out);
             try {
-                spec = Json.read(specFile, RunSpec.class);
-            } catch (IOException e) {
-                fail(null, out, "malformed spec " + specFile + ": " + e.getMessage().lines().findFirst().orElse(""));
-            }
-            if (spec.task() == null || spec.impl() == null || spec.phases() == null || spec.inputs() == null) {
-                fail(spec, out, "malformed spec " + specFile + ": task, impl, phases and inputs are required");
+                spec = SpecReader.read(specFile);
+            } catch (IOException | RunnerError e) {
+                fail(null, out, e.getMessage());
             }
             RunSpec s = spec;
             JavaImplementation impl = JavaImplementations.find(spec.task(), spec.impl())

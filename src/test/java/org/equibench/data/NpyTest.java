@@ -65,6 +65,23 @@ class NpyTest {
                 .hasMessageContaining("expected 24 data bytes, found 16");
     }
 
+    /** Sizes a header declares are never believed: they must agree with the bytes that follow. */
+    @Test
+    void rejectsAbsurdDeclaredSizesWithoutAllocatingThem() throws IOException {
+        // 2^64 elements wrapped to 0 in a long, and an empty payload was taken as that array (found by reading, before fuzzing).
+        assertThatThrownBy(() -> Npy.read(npy("{'descr': '<f8', 'fortran_order': False, 'shape': (65536, 65536, 65536, 65536), }", 0)))
+                .hasMessageContaining("x.npy: not a valid .npy file").hasMessageContaining("overflow");
+        assertThatThrownBy(() -> Npy.read(npy("{'descr': '<f8', 'fortran_order': False, 'shape': (-2, -1), }", 16)))
+                .hasMessageContaining("negative dimension in shape [-2, -1]");
+        assertThatThrownBy(() -> Npy.read(npy("{'descr': '<f8', 'fortran_order': False, 'shape': (1000000, 1000000), }", 16)))
+                .hasMessageContaining("expected 8000000000000 data bytes, found 16");
+        // A version-2 header length of -1 threw IllegalArgumentException out of Npy.header (found by ReaderFuzzTest).
+        Path negative = dir.resolve("negative.npy");
+        Files.write(negative, new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 2, 0, -1, -1, -1, -1});
+        assertThatThrownBy(() -> Npy.header(negative)).isInstanceOf(IOException.class)
+                .hasMessage("negative.npy: not a valid .npy file: header length out of range");
+    }
+
     /** A version-1 .npy file with this header dictionary and this many zero data bytes. */
     private Path npy(String dict, int dataBytes) throws IOException {
         StringBuilder header = new StringBuilder(dict);

@@ -25,7 +25,8 @@ public final class SpecValidation {
         inputs(spec);
     }
 
-    static void phasesAndOutputs(RunSpec spec, Task task) {
+    /** The spec's phases and outputs are the task's, the phases in the task's order. */
+    public static void phasesAndOutputs(RunSpec spec, Task task) {
         List<String> unknown = spec.phases().stream().filter(p -> !task.phases().contains(p)).toList();
         if (!unknown.isEmpty()) {
             throw new RunnerError("spec: " + spec.task() + " has no phase " + String.join(", ", unknown)
