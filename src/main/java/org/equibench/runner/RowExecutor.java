@@ -125,8 +125,8 @@ public final class RowExecutor {
             error = ResultValidation.problem(spec, result, out).map(problem -> row + ": " + problem).orElse(null);
         }
         if (error != null) {
-            return failed(spec, out, error + stderrSuffix(tail), exit, wall, sampler.peakRssBytes(), tail, sampler.samples(),
-                    spawnEpochNs);
+            return failed(spec, out, error + diskFullSuffix(out) + stderrSuffix(tail), exit, wall, sampler.peakRssBytes(), tail,
+                    sampler.samples(), spawnEpochNs);
         }
         return new RowRun(spec, result, null, exit, wall, sampler.peakRssBytes(), tail, out, sampler.samples(), spawnEpochNs,
                 environment, ProcessHost.local());
@@ -151,6 +151,20 @@ public final class RowExecutor {
                                  List<ProcessSampler.Sample> timeline, long spawnEpochNs) {
         return new RowRun(spec, null, message, exit, wall, peak, tail, out, timeline, spawnEpochNs,
                 spec == null ? Map.of() : ThreadEnvironment.forThreads(spec.threads()), ProcessHost.local());
+    }
+
+    /**
+     * A full disk also swallows the runner's own account of it (stderr.txt lives on the same file system): say so
+     * when the row's folder has next to no space left.
+     */
+    private static String diskFullSuffix(Path out) {
+        try {
+            long free = Files.getFileStore(out).getUsableSpace();
+            return free < 64 * 1024 ? ": the file system holding " + out + " is full (" + free + " bytes free; No space left on device)"
+                    : "";
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     private static String stderrSuffix(String tail) {

@@ -142,4 +142,21 @@ class RunnerBadInputTest {
         assertThat(r.error()).startsWith("iris-mlp " + impl + ": runner exited with code 1").containsIgnoringCase("spec")
                 .contains("two");
     }
+
+    /** A spec without a field the protocol requires: every runner names the field, none fails on a null deep inside. */
+    @ParameterizedTest
+    @ValueSource(strings = {"java/pure", "python/numpy", "rust/pure"})
+    void specMissingARequiredField(String impl) throws IOException {
+        setUp(impl);
+        Map<String, Object> json = org.equibench.data.Json.MAPPER.readValue(org.equibench.data.Json.write(spec),
+                new com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Object>>() { });
+        json.remove("outputs");
+        Path badSpec = dir.resolve("partial-spec.json");
+        Files.writeString(badSpec, org.equibench.data.Json.write(json));
+        Path rowDir = dir.resolve("row");
+        RowRun r = RowExecutor.execute(launcher.command(spec, badSpec, rowDir.resolve("out")), launcher.workingDirectory(),
+                spec, rowDir, Duration.ofMinutes(2));
+        assertThat(r.error()).startsWith("iris-mlp " + impl + ": runner exited with code 1").contains("outputs")
+                .containsIgnoringCase("missing").doesNotContain("NullPointerException");
+    }
 }
