@@ -17,7 +17,7 @@ from threadpoolctl import threadpool_limits
 from . import runtime
 from .data import check_array_type, read_npy_header, sha256_file
 from .measure import measure_phase
-from .protocol import PROTOCOL_VERSION, Dim, RunnerError, Spec, write_outputs
+from .protocol import PROTOCOL_VERSION, Dim, RunnerError, Spec, output_digest, write_outputs
 from .tasks.base import Task
 
 
@@ -125,12 +125,35 @@ def run_phases(spec: Spec, task: Task) -> tuple[dict[str, Any], dict[str, Any]]:
     phases: dict[str, Any] = {}
     spans: dict[str, Any] = {}
     for name in task.phases:
-        run_phase = task.phase(name)
         if name in spec.phases:
             start = time.time_ns()
-            phases[name] = measure_phase(run_phase, spec.warmup, spec.repetitions, task.ops_per_sample(name),
-                                         spec.warmup_min_ms)
+            phases[name] = measure(spec, task, name)
             spans[name] = {"start_epoch_ns": start, "end_epoch_ns": time.time_ns()}
         else:
-            run_phase()  # not measured, but later phases and the outputs need what it computes
+            task.phase(name)()  # not measured, but later phases and the outputs need what it computes
     return phases, spans
+
+
+def measure(spec: Spec, task: Task, phase: str) -> dict[str, Any]:
+    """Measures one phase; where the spec verifies it, adds the digest of its outputs after each timed repetition
+    (output_sha256), taken outside the timer."""
+    names = spec.verify.get(phase, ())
+    digests: list[str] = []
+
+    def record_digest() -> None:
+        digests.append(phase_digest(task, spec.impl, phase, names))
+
+    measured = measure_phase(task.phase(phase), spec.warmup, spec.repetitions, task.ops_per_sample(phase),
+                             spec.warmup_min_ms, after_sample=record_digest if names else None)
+    if names:
+        measured["output_sha256"] = digests
+    return measured
+
+
+def phase_digest(task: Task, impl: str, phase: str, names: tuple[str, ...]) -> str:
+    """The digest of the named outputs as the last run of the phase left them in the task's state."""
+    computed = task.phase_outputs(phase)
+    for name in names:
+        if name not in computed:
+            raise RunnerError(f"{impl} exposes no output '{name}' after phase '{phase}'")
+    return output_digest({name: computed[name] for name in names})

@@ -10,9 +10,13 @@ from __future__ import annotations
 import csv
 import functools
 import hashlib
+import io
 import math
+import os
+import tokenize
 from collections.abc import Collection, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -90,14 +94,15 @@ def read_npy(path: Path, dtype: str, shape: tuple[int | None, ...]) -> np.ndarra
     A None in `shape` accepts any length along that axis (for data whose size the spec leaves open).
     """
     try:
-        array = np.load(path, allow_pickle=False)
+        with path.open("rb") as f:
+            _read_header(f, path)  # first: NumPy would allocate whatever size the header declares
+            f.seek(0)
+            array = np.lib.format.read_array(f, allow_pickle=False)
     except FileNotFoundError:
         raise RunnerError(f"npy file not found: {path}") from None
     except (OSError, ValueError, EOFError) as e:
         raise RunnerError(f"{path.name}: not a readable .npy file: {e}") from None
     _files_read.add(path)
-    if not isinstance(array, np.ndarray):
-        raise RunnerError(f"{path.name}: expected a single .npy array, found an .npz archive")
     check_array_type(path, dtype, shape, array.dtype, array.shape)
     if array.dtype.kind == "f" and not np.isfinite(array).all():
         raise RunnerError(f"{path.name}: contains NaN or infinite values")
@@ -117,17 +122,52 @@ def read_npy_header(path: Path) -> tuple[np.dtype, tuple[int, ...]]:
 
     Not counted among the files read: looking at a header vouches for no contents in the manifest.
     """
-    readers = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
     try:
         with path.open("rb") as f:
-            version = np.lib.format.read_magic(f)
-            if version not in readers:
-                raise ValueError(f"format version {version[0]}.{version[1]} is not supported")
-            shape, _, dtype = readers[version](f)
+            return _read_header(f, path)
     except FileNotFoundError:
         raise RunnerError(f"npy file not found: {path}") from None
     except (OSError, ValueError, EOFError) as e:
         raise RunnerError(f"{path.name}: not a readable .npy file: {e}") from None
+
+
+_HEADER_READERS = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
+# More than the longest header NumPy accepts (10,000 bytes). NumPy reads as many header bytes as the header's
+# length field claims, up to 4 GiB in format 2.0, before it checks them; read from this prefix, a false length
+# fails on the bytes that are there.
+_HEADER_PREFIX_BYTES = 1 << 16
+# Besides ValueError, what NumPy's header parser raises on a malformed header: it evaluates the header with
+# ast.literal_eval (whose parser runs out of stack, not memory, on deep nesting), retries through tokenize, and
+# builds a dtype from whatever literal it found.
+_MALFORMED_HEADER = (TypeError, IndexError, SyntaxError, RecursionError, MemoryError, tokenize.TokenError)
+# NumPy counts a shape's elements in an int64.
+_MAX_ELEMENTS = np.iinfo(np.int64).max
+
+
+def _read_header(f: BinaryIO, path: Path) -> tuple[np.dtype, tuple[int, ...]]:
+    """The dtype and shape declared by the header at the start of `f`, which must describe data the file holds:
+    a header claiming more must not make a reader allocate it."""
+    prefix = f.read(_HEADER_PREFIX_BYTES)
+    if prefix.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        raise RunnerError(f"{path.name}: expected a single .npy array, found an .npz archive")
+    head = io.BytesIO(prefix)
+    version = np.lib.format.read_magic(head)
+    if version not in _HEADER_READERS:
+        raise ValueError(f"format version {version[0]}.{version[1]} is not supported")
+    try:
+        shape, _, dtype = _HEADER_READERS[version](head)
+    except _MALFORMED_HEADER as e:
+        raise ValueError(f"cannot parse the header: {str(e) or type(e).__name__}") from None
+    # NumPy accepts any ints as lengths, True and negative ones included.
+    if not all(type(dim) is int and 0 <= dim <= _MAX_ELEMENTS for dim in shape) or math.prod(shape) > _MAX_ELEMENTS:
+        raise ValueError(f"shape is not valid: {shape!r}")
+    # Object arrays are pickles of no declared size (and are refused when read).
+    if not dtype.hasobject:
+        declared = math.prod(shape) * dtype.itemsize
+        held = os.fstat(f.fileno()).st_size - head.tell()
+        if declared > held:
+            raise ValueError(f"shape {format_shape(shape)} of {dtype.str} in the header needs {declared} bytes of "
+                             f"data, the file has {held}")
     return dtype, shape
 
 

@@ -37,12 +37,13 @@ def read_status_bytes(field: str) -> int | None:
 
 
 def measure_phase(run: Callable[[], Any], warmup: int, repetitions: int, ops_per_sample: int = 1,
-                  warmup_min_ms: int = 0) -> dict[str, Any]:
+                  warmup_min_ms: int = 0, after_sample: Callable[[], Any] | None = None) -> dict[str, Any]:
     """Runs a phase warmup times untimed (and for at least warmup_min_ms, unless warmup is 0), then repetitions
     times timed; raw samples only, no statistics.
 
     The first run of all is also timed on its own (first_call_ns): it is the cold figure, before caches,
-    lazy imports and allocator pools have warmed up.
+    lazy imports and allocator pools have warmed up. after_sample, if given, is called after each timed run,
+    once its clock has been read, so that what it does (such as hashing the run's outputs) is never timed.
     """
     first_call_ns = None
     warmups = 0
@@ -60,6 +61,8 @@ def measure_phase(run: Callable[[], Any], warmup: int, repetitions: int, ops_per
         start = time.perf_counter_ns()
         run()
         samples_ns.append(time.perf_counter_ns() - start)
+        if after_sample is not None:
+            after_sample()
     return {
         "warmup": warmups,
         "ops_per_sample": ops_per_sample,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,9 @@ class Spec:
     inputs: dict[str, InputRef]
     params: dict[str, Any]
     outputs: tuple[str, ...]
+    # Phase -> the outputs whose digest each timed repetition of it reports (PROTOCOL.md, "Timed work
+    # re-verified"); empty where the spec asks for no digests.
+    verify: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def param(self, name: str, kind: type) -> Any:
         """A required parameter of the given type (an int is accepted where a float is asked for)."""
@@ -57,12 +61,20 @@ class Spec:
         value = self.params[name]
         accepted = (int, float) if kind is float else kind
         if (isinstance(value, bool) and kind is not bool) or not isinstance(value, accepted):
-            raise RunnerError(f"spec: params.{name} must be {_KIND_NAMES[kind]}, got {json.dumps(value)}")
+            raise RunnerError(f"spec: params.{name} must be {_KIND_NAMES[kind]}, got {_show(value)}")
         return kind(value)
 
 
 _KIND_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "a boolean",
                list: "a list", dict: "an object"}
+
+
+def _show(value: Any) -> str:
+    """A spec value as an error message quotes it: its JSON, or what it is where that nests too deeply to write."""
+    try:
+        return json.dumps(value)
+    except RecursionError:
+        return f"{'an object' if isinstance(value, dict) else 'a list'} nested too deeply to show"
 
 
 def read_spec_json(path: Path) -> dict[str, Any]:
@@ -77,6 +89,9 @@ def read_spec_json(path: Path) -> dict[str, Any]:
         raw = json.loads(text)
     except json.JSONDecodeError as e:
         raise RunnerError(f"spec {path} is not valid JSON: {e}") from None
+    # Valid JSON that Python cannot hold: nesting deeper than the recursion limit, an integer over 4,300 digits.
+    except (RecursionError, ValueError) as e:
+        raise RunnerError(f"spec {path} cannot be read: {e}") from None
     if not isinstance(raw, dict):
         raise RunnerError(f"spec {path}: top level must be a JSON object, got {type(raw).__name__}")
     return raw
@@ -103,6 +118,9 @@ def parse_spec(raw: dict[str, Any]) -> Spec:
     )
     if spec.dtype not in ("f32", "f64"):
         raise RunnerError(f"spec: dtype must be 'f32' or 'f64', got {json.dumps(spec.dtype)}")
+    # optional: a spec without it (or with null, as a serializer writes an absent field) asks for no digests
+    if raw.get("verify") is not None:
+        spec = replace(spec, verify=_verify(raw, spec.phases, spec.outputs))
     return spec
 
 
@@ -112,7 +130,7 @@ def _field(raw: dict[str, Any], key: str, kind: type, where: str = "spec", minim
     value = raw[key]
     # bool is an int subclass in Python, but true is no thread count.
     if isinstance(value, bool) or not isinstance(value, kind):
-        raise RunnerError(f"{where}: '{key}' must be {_KIND_NAMES[kind]}, got {json.dumps(value)}")
+        raise RunnerError(f"{where}: '{key}' must be {_KIND_NAMES[kind]}, got {_show(value)}")
     if minimum is not None and isinstance(value, int) and value < minimum:
         raise RunnerError(f"{where}: '{key}' must be at least {minimum}, got {value}")
     return value
@@ -121,22 +139,39 @@ def _field(raw: dict[str, Any], key: str, kind: type, where: str = "spec", minim
 def _string_list(raw: dict[str, Any], key: str) -> tuple[str, ...]:
     values = _field(raw, key, list)
     if not all(isinstance(v, str) for v in values):
-        raise RunnerError(f"spec: '{key}' must be a list of strings, got {json.dumps(values)}")
+        raise RunnerError(f"spec: '{key}' must be a list of strings, got {_show(values)}")
     if len(set(values)) != len(values):
         raise RunnerError(f"spec: '{key}' lists a name twice: {json.dumps(values)}")
     return tuple(values)
 
 
+def _verify(raw: dict[str, Any], phases: tuple[str, ...], outputs: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """Phase -> output names, each phase one the spec measures and each name one of its outputs."""
+    verify = {}
+    for phase, names in _field(raw, "verify", dict).items():
+        if phase not in phases:
+            raise RunnerError(f"spec: verify names the phase '{phase}', which is not in phases")
+        if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+            raise RunnerError(f"spec: verify.{phase} must be a list of output names, got {_show(names)}")
+        if len(set(names)) != len(names):
+            raise RunnerError(f"spec: verify.{phase} lists a name twice: {json.dumps(names)}")
+        for name in names:
+            if name not in outputs:
+                raise RunnerError(f"spec: verify.{phase} names '{name}', which is not in outputs")
+        verify[phase] = tuple(names)
+    return verify
+
+
 def _input_ref(role: str, ref: Any) -> InputRef:
     where = f"spec inputs.{role}"
     if not isinstance(ref, dict):
-        raise RunnerError(f"{where} must be an object with path, sha256 and kind, got {json.dumps(ref)}")
+        raise RunnerError(f"{where} must be an object with path, sha256 and kind, got {_show(ref)}")
     path = Path(_field(ref, "path", str, where))
     if not path.is_absolute():
         raise RunnerError(f"{where}: path must be absolute, got {str(path)!r}")
     sha256 = ref.get("sha256")
     if sha256 is not None and not isinstance(sha256, str):
-        raise RunnerError(f"{where}: 'sha256' must be a string, got {json.dumps(sha256)}")
+        raise RunnerError(f"{where}: 'sha256' must be a string, got {_show(sha256)}")
     kind = _field(ref, "kind", str, where)
     dtype = _declared_dtype(role, ref["dtype"]) if ref.get("dtype") is not None else None
     shape = _declared_shape(role, ref["shape"]) if ref.get("shape") is not None else None
@@ -152,7 +187,7 @@ def _declared_dtype(role: str, value: Any) -> str:
     except (TypeError, ValueError):  # not a type NumPy knows
         valid = False
     if not valid:
-        raise RunnerError(f"spec: inputs.{role}.dtype must be a NumPy descr such as '<f8', got {json.dumps(value)}")
+        raise RunnerError(f"spec: inputs.{role}.dtype must be a NumPy descr such as '<f8', got {_show(value)}")
     return value
 
 
@@ -162,27 +197,41 @@ def _declared_shape(role: str, value: Any) -> tuple[Dim, ...]:
 
     if not isinstance(value, list) or not all(is_dim(dim) for dim in value):
         raise RunnerError(f"spec: inputs.{role}.shape must be a list of lengths, param names and nulls, "
-                          f"got {json.dumps(value)}")
+                          f"got {_show(value)}")
     return tuple(value)
 
 
+def output_data(name: str, array: Any) -> np.ndarray:
+    """An output as its .npy file holds it: C order, little-endian, integers as <i8, floats in their own width.
+    No copy where the array is that already."""
+    array = np.asarray(array)
+    if array.dtype.kind in "biu":
+        dtype = np.dtype("<i8")
+    elif array.dtype.kind == "f":
+        dtype = array.dtype.newbyteorder("<")
+    else:
+        raise TypeError(f"output {name}: unsupported dtype {array.dtype}")
+    return np.ascontiguousarray(array, dtype=dtype)
+
+
 def write_outputs(out_dir: Path, arrays: dict[str, np.ndarray]) -> dict[str, str]:
-    """Writes each array as NPY 1.0, little-endian, C order; integers become <i8. Returns name -> file name."""
+    """Writes each array as NPY 1.0 holding output_data; returns name -> file name."""
     files = {}
     for name, array in arrays.items():
-        array = np.asarray(array)
-        if array.dtype.kind in "biu":
-            dtype = np.dtype("<i8")
-        elif array.dtype.kind == "f":
-            dtype = array.dtype.newbyteorder("<")
-        else:
-            raise TypeError(f"output {name}: unsupported dtype {array.dtype}")
         file_name = f"{name}.npy"
         with (out_dir / file_name).open("wb") as f:
-            np.lib.format.write_array(f, np.ascontiguousarray(array, dtype=dtype), version=(1, 0),
-                                      allow_pickle=False)
+            np.lib.format.write_array(f, output_data(name, array), version=(1, 0), allow_pickle=False)
         files[name] = file_name
     return files
+
+
+def output_digest(arrays: dict[str, np.ndarray]) -> str:
+    """SHA-256 over the arrays in order, each as its .npy file's bytes after the header (output_data), so that
+    the harness gets the same digest from the files written (PROTOCOL.md, "Timed work re-verified")."""
+    sha = hashlib.sha256()
+    for name, array in arrays.items():
+        sha.update(output_data(name, array))
+    return sha.hexdigest()
 
 
 def write_result(out_dir: Path, result: dict[str, Any]) -> None:

@@ -15,7 +15,7 @@ from equibench_runner.data import sha256_file
 from equibench_runner.modelfiles import bert
 from equibench_runner.modelfiles.bert import BertShape
 from equibench_runner.modelfiles.bert_maker import BertRequest, make
-from equibench_runner.protocol import RunnerError, parse_spec
+from equibench_runner.protocol import RunnerError, output_digest, parse_spec
 from equibench_runner.tasks.bert_qa import Feature, Params, Tokens, best_span, features, read_squad, windows
 
 REPO = Path(__file__).resolve().parents[3]
@@ -24,6 +24,8 @@ SHAPE = BertShape(layers=2, heads=2, hidden=32, intermediate=64)
 ROWS = ("python/transformers", "python/onnxruntime")
 OUTPUTS = ["feature_question", "feature_lengths", "input_ids", "token_type_ids", "attention_mask", "offsets",
            "start_logits", "end_logits", "answer_tokens", "answer_chars", "latency_ns", "model_ns"]
+# The outputs the timed phase computes, as the harness declares them.
+VERIFY = {"answer": ["start_logits", "end_logits", "answer_tokens", "answer_chars"]}
 FILES = {"config": ("config.json", "json"), "weights": ("model.safetensors", "safetensors"),
          "onnx": ("model.onnx", "onnx"), "torchscript": ("model.pt", "torchscript"),
          "tokenizer": ("tokenizer.json", "json"), "vocab": ("vocab.txt", "text"), "squad": ("squad.json", "json")}
@@ -73,7 +75,9 @@ def run(raw: dict[str, Any], out: Path) -> tuple[dict[str, Any], dict[str, np.nd
 
 @pytest.fixture(scope="session")
 def runs(model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    return {impl: run(bert_spec(model_dir, impl), tmp_path_factory.mktemp(impl.replace("/", "-"))) for impl in ROWS}
+    """Each row's result.json and outputs, computed once; two timed repetitions, each hashed."""
+    return {impl: run({**bert_spec(model_dir, impl), "repetitions": 2, "verify": VERIFY},
+                      tmp_path_factory.mktemp(impl.replace("/", "-"))) for impl in ROWS}
 
 
 # ---- windows and spans -------------------------------------------------------------------------------------
@@ -184,6 +188,14 @@ def test_rows_agree(runs: dict[str, Any]) -> None:
         assert np.array_equal(ref[name], ort[name]), name
     for name in ("start_logits", "end_logits"):
         assert np.abs(ref[name] - ort[name]).max() < 1e-4
+
+
+def test_every_timed_repetition_computes_the_outputs_written(runs: dict[str, Any]) -> None:
+    for impl in ROWS:
+        result, outputs = runs[impl]
+        # The digest of the arrays as loaded is that of the files' data (test_verify).
+        written = output_digest({name: outputs[name] for name in VERIFY["answer"]})
+        assert result["phases"]["answer"]["output_sha256"] == [written] * 2, impl
 
 
 def test_long_context_windows_and_empty_context(runs: dict[str, Any]) -> None:

@@ -12,10 +12,12 @@ import pytest
 
 from equibench_runner import core, registry
 from equibench_runner.data import sha256_file
-from equibench_runner.protocol import RunnerError, parse_spec
+from equibench_runner.protocol import RunnerError, output_digest, parse_spec
 from equibench_runner.tasks.cnn_cifar10 import PARAMETERS, RECORD_BYTES, normalize, read_cifar, read_records
 
 OUTPUTS = ["step1_loss", "early_losses", "step1_params", "test_pred", "train_step_ns", "f64_losses", "f64_params"]
+# The outputs each timed phase computes, as the harness declares them.
+VERIFY = {"train": ["step1_loss", "early_losses", "step1_params"], "evaluate": ["test_pred"]}
 
 
 def write_records(path: Path, labels: list[int]) -> Path:
@@ -106,8 +108,8 @@ def test_torch_row_computes_the_protocols_forward_and_adam(tmp_path: Path) -> No
     batch, steps, lr = 8, 3, 1e-3
     inputs, arrays = tiny_inputs(tmp_path, batch, steps)
     raw = {"protocol": 1, "task": "cnn-cifar10", "impl": "python/torch", "device": "cpu", "dtype": "f32",
-           "threads": 1, "warmup": 0, "repetitions": 1, "phases": ["load", "build", "train", "evaluate"],
-           "inputs": inputs, "outputs": OUTPUTS,
+           "threads": 1, "warmup": 0, "repetitions": 2, "phases": ["load", "build", "train", "evaluate"],
+           "inputs": inputs, "outputs": OUTPUTS, "verify": VERIFY,
            "params": {"n_train": batch, "n_test": batch, "batch_size": batch, "steps": steps, "f64_steps": 2,
                       "learning_rate": lr, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "weight_decay": 0.0}}
     spec = parse_spec(raw)
@@ -127,3 +129,7 @@ def test_torch_row_computes_the_protocols_forward_and_adam(tmp_path: Path) -> No
     assert np.median(moved) > 0.9 * lr
     assert out["f64_params"].shape == (2, initial.size)
     assert out["test_pred"].shape == (batch,)
+    # Each timed repetition trained and evaluated from the same start to what was written (test_verify).
+    for phase, names in VERIFY.items():
+        written = output_digest({name: out[name] for name in names})
+        assert result["phases"][phase]["output_sha256"] == [written] * 2, phase

@@ -17,7 +17,7 @@ from equibench_runner import core, registry
 from equibench_runner.data import sha256_file
 from equibench_runner.modelfiles.gpt2 import Gpt2Shape, onnx_input_names
 from equibench_runner.modelfiles.maker import Request, make
-from equibench_runner.protocol import RunnerError, parse_spec
+from equibench_runner.protocol import RunnerError, output_digest, parse_spec
 from equibench_runner.tasks.gpt2_generate import TransformersGpt2
 
 REPO = Path(__file__).resolve().parents[3]
@@ -26,6 +26,8 @@ PROMPTS = REPO / "data" / "prompts" / "text_generation_prompts.txt"
 SHAPE = Gpt2Shape(layers=2, heads=2, d_model=64, context=128)
 ROWS = ("python/transformers", "python/onnxruntime")
 OUTPUTS = ["prompt_ids", "prompt_lengths", "first_logits", "generated_ids", "step_top2", "decode_step_ns"]
+# The outputs each timed phase computes, as the harness declares them.
+VERIFY = {"prefill": ["first_logits"], "decode": ["generated_ids", "step_top2"]}
 # role -> (file in the model folder, kind)
 FILES = {"config": ("config.json", "json"), "weights": ("model.safetensors", "safetensors"),
          "onnx": ("model.onnx", "onnx"), "torchscript": ("model.pt", "torchscript"), "gguf": ("model.gguf", "gguf"),
@@ -68,8 +70,9 @@ def run(raw: dict[str, Any], out: Path) -> tuple[dict[str, Any], dict[str, np.nd
 
 @pytest.fixture(scope="session")
 def runs(model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """Each row's result.json and outputs, computed once."""
-    return {impl: run(gpt2_spec(model_dir, impl), tmp_path_factory.mktemp(impl.replace("/", "-"))) for impl in ROWS}
+    """Each row's result.json and outputs, computed once; two timed repetitions, each hashed."""
+    return {impl: run({**gpt2_spec(model_dir, impl), "repetitions": 2, "verify": VERIFY},
+                      tmp_path_factory.mktemp(impl.replace("/", "-"))) for impl in ROWS}
 
 
 def test_both_rows_are_registered() -> None:
@@ -98,6 +101,15 @@ def test_outputs_as_the_protocol_writes_them(runs: dict[str, Any]) -> None:
         first = outputs["first_logits"]
         assert (outputs["generated_ids"][:, 0] == first.argmax(axis=1)).all()
         assert np.array_equal(outputs["step_top2"][:, 0, 0], first.max(axis=1))
+
+
+def test_every_timed_repetition_computes_the_outputs_written(runs: dict[str, Any]) -> None:
+    for impl in ROWS:
+        result, outputs = runs[impl]
+        for phase, names in VERIFY.items():
+            # The digest of the arrays as loaded is that of the files' data (test_verify).
+            written = output_digest({name: outputs[name] for name in names})
+            assert result["phases"][phase]["output_sha256"] == [written] * 2, (impl, phase)
 
 
 def test_both_rows_compute_the_same(runs: dict[str, Any]) -> None:

@@ -43,11 +43,15 @@ def test_spec_and_out_are_required(capsys: pytest.CaptureFixture[str]) -> None:
 def test_end_to_end_iris_numpy(iris_spec: dict[str, Any], write_spec: Callable[[dict[str, Any]], Path],
                                tmp_path: Path) -> None:
     out = tmp_path / "out"
+    iris_spec.update(repetitions=2, verify={"infer_batch": ["test_pred", "test_proba"]})
     assert main(["--spec", str(write_spec(iris_spec)), "--out", str(out)]) == 0
     result = json.loads((out / "result.json").read_text())
     assert result["status"] == "ok"
     assert (result["task"], result["impl"]) == ("iris-mlp", "python/numpy")
     assert list(result["phases"]) == iris_spec["phases"]
+    # One digest per timed repetition, of the phase verify names only.
+    assert [name for name, phase in result["phases"].items() if "output_sha256" in phase] == ["infer_batch"]
+    assert [len(digest) for digest in result["phases"]["infer_batch"]["output_sha256"]] == [64, 64]
     assert result["phases"]["infer_single"]["ops_per_sample"] == 3  # the test rows, 12 - 9
     assert result["outputs"] == {name: f"{name}.npy" for name in iris_spec["outputs"]}
     assert np.load(out / "loss_curve.npy").shape == (5,)

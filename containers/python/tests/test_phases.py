@@ -70,6 +70,22 @@ def test_no_warmup_at_all_when_warmup_is_zero(clock: FakeClock) -> None:
     assert result["first_call_ns"] == result["samples_ns"][0] == 8 * MS
 
 
+def test_after_sample_follows_each_timed_run_outside_its_time(clock: FakeClock) -> None:
+    events = []
+
+    def run() -> None:
+        events.append("run")
+        clock.now += 4 * MS
+
+    def after_sample() -> None:
+        events.append("after")
+        clock.now += 100 * MS  # as slow as hashing large outputs may be: none of it may reach a sample
+
+    result = measure.measure_phase(run, warmup=2, repetitions=3, after_sample=after_sample)
+    assert events == ["run"] * 2 + ["run", "after"] * 3
+    assert result["samples_ns"] == [4 * MS] * 3
+
+
 class Recorder(Task):
     """Records every phase call, so the tests see what the core ran, how often and in what order."""
 
@@ -124,6 +140,8 @@ def test_core_runs_every_phase_in_order_and_measures_those_asked() -> None:
     assert phases["compute"]["warmup"] == 2 and len(phases["compute"]["samples_ns"]) == 3
     assert phases["compute"]["ops_per_sample"] == 5
     assert phases["report"]["ops_per_sample"] == 1
+    # A spec without verify asks for no digests.
+    assert all("output_sha256" not in phase for phase in phases.values())
     assert list(spans) == ["compute", "report"]
     compute, report = spans["compute"], spans["report"]
     assert compute["start_epoch_ns"] <= compute["end_epoch_ns"] <= report["start_epoch_ns"] <= report["end_epoch_ns"]

@@ -17,6 +17,18 @@ def test_parses_declared_dtype_and_shape(iris_spec: dict[str, Any]) -> None:
     assert spec.inputs["data"].dtype is None and spec.inputs["data"].shape is None
 
 
+def test_parses_verify(iris_spec: dict[str, Any]) -> None:
+    iris_spec["verify"] = {"train": ["W1", "loss_curve"], "infer_batch": ["test_pred"]}
+    assert parse_spec(iris_spec).verify == {"train": ("W1", "loss_curve"), "infer_batch": ("test_pred",)}
+
+
+@pytest.mark.parametrize("absent", [False, True])
+def test_verify_is_optional(iris_spec: dict[str, Any], absent: bool) -> None:
+    if not absent:
+        iris_spec["verify"] = None  # as a serializer writes an absent field
+    assert parse_spec(iris_spec).verify == {}
+
+
 def test_dtype_and_shape_are_optional(iris_spec: dict[str, Any]) -> None:
     del iris_spec["inputs"]["W1"]["dtype"], iris_spec["inputs"]["W1"]["shape"]
     iris_spec["inputs"]["data"].update(dtype=None, shape=None)  # as a serializer writes absent fields
@@ -42,6 +54,18 @@ def test_dtype_and_shape_are_optional(iris_spec: dict[str, Any]) -> None:
      "spec: inputs.W1.shape must be a list of lengths, param names and nulls, got 4"),
     (lambda s: s["inputs"]["data"].update(shape=[None, 5]),
      "spec: inputs.data declares a dtype or shape, but only npy inputs have them"),
+    (lambda s: s.update(verify=["train"]), "spec: 'verify' must be an object, got [\"train\"]"),
+    (lambda s: s.update(verify={"fit": ["W1"]}), "spec: verify names the phase 'fit', which is not in phases"),
+    (lambda s: s.update(phases=["load", "train"], verify={"infer_batch": ["test_pred"]}),
+     "spec: verify names the phase 'infer_batch', which is not in phases"),
+    (lambda s: s.update(verify={"train": "W1"}), "spec: verify.train must be a list of output names, got \"W1\""),
+    (lambda s: s.update(verify={"train": ["W1", 2]}),
+     "spec: verify.train must be a list of output names, got [\"W1\", 2]"),
+    (lambda s: s.update(verify={"train": ["W1", "b1", "W1"]}),
+     "spec: verify.train lists a name twice: [\"W1\", \"b1\", \"W1\"]"),
+    (lambda s: s.update(verify={"train": ["W1", "coef"]}), "spec: verify.train names 'coef', which is not in outputs"),
+    (lambda s: s.update(outputs=["W1"], verify={"train": ["W1", "b1"]}),
+     "spec: verify.train names 'b1', which is not in outputs"),
 ])
 def test_malformed_spec(iris_spec: dict[str, Any], change, message: str) -> None:
     change(iris_spec)

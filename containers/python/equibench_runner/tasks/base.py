@@ -24,7 +24,8 @@ class Task(ABC):
 
     Each phase is a method without arguments, named as in PROTOCOL.md and listed in `phases` in the order
     it must run; it keeps what it computes on the instance, for the next phase and for results(). Running
-    a phase again recomputes the same thing, which is what warmup and repetitions rely on.
+    a phase again recomputes the same thing, which is what warmup and repetitions rely on, and
+    phase_outputs shows what it computed.
     """
 
     # What the core checks the spec against before constructing the task: phases in the order they run, the
@@ -46,6 +47,18 @@ class Task(ABC):
 
     def phase(self, name: str) -> Callable[[], None]:
         return getattr(self, name)
+
+    def phase_outputs(self, phase: str) -> dict[str, np.ndarray]:
+        """The outputs this phase computes, by output name, read from the instance as its last run left them:
+        never recomputed, and never a copy kept from an earlier run, so that a run which skipped its work shows.
+        The core hashes them after each timed repetition of a phase the spec verifies (PROTOCOL.md, "Timed work
+        re-verified") and fails naming any output the spec lists that is not here. Empty for a phase that
+        computes no output (the default)."""
+        return {}
+
+    def outputs_of(self, *phases: str) -> dict[str, np.ndarray]:
+        """The phase_outputs of the phases, merged: for results(), which writes what the phases computed."""
+        return {name: array for phase in phases for name, array in self.phase_outputs(phase).items()}
 
     def ops_per_sample(self, phase: str) -> int:
         """How many operations one timed sample of this phase performs; asked after the phases before it ran."""

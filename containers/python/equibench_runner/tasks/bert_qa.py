@@ -267,6 +267,26 @@ class BertQa(Task):
     def ops_per_sample(self, phase: str) -> int:
         return {"load": 1, "answer": self.params.question_count}[phase]
 
+    def phase_outputs(self, phase: str) -> dict[str, np.ndarray]:
+        if phase != "answer":
+            return super().phase_outputs(phase)
+        # Every output: the features, their logits and the answers, concatenated over all features.
+        features = self.features
+        return {
+            "feature_question": np.array([f.question for f in features], dtype=np.int64),
+            "feature_lengths": np.array([len(f.input_ids) for f in features], dtype=np.int64),
+            "input_ids": np.concatenate([f.input_ids for f in features]),
+            "token_type_ids": np.concatenate([f.token_type_ids for f in features]),
+            "attention_mask": np.ones(sum(len(f.input_ids) for f in features), dtype=np.int64),
+            "offsets": np.concatenate([f.offsets for f in features]),
+            "start_logits": np.concatenate([s for s, _ in self.logits]).astype(np.float32),
+            "end_logits": np.concatenate([e for _, e in self.logits]).astype(np.float32),
+            "answer_tokens": self.answer_tokens,
+            "answer_chars": self.answer_chars,
+            "latency_ns": self.latency_ns,
+            "model_ns": self.model_ns,
+        }
+
     def manifest_hyperparameters(self) -> dict[str, Any]:
         p = self.params
         return {"model_format": self.model_format, **self.model_shape(), "max_length": p.max_length,
@@ -285,20 +305,7 @@ class BertQa(Task):
             margins.append(span_margin(mine, self.params.max_answer_tokens))
         finite = [m for m in margins if np.isfinite(m)]
         return Results(
-            outputs={
-                "feature_question": np.array([f.question for f in features], dtype=np.int64),
-                "feature_lengths": np.array([len(f.input_ids) for f in features], dtype=np.int64),
-                "input_ids": np.concatenate([f.input_ids for f in features]),
-                "token_type_ids": np.concatenate([f.token_type_ids for f in features]),
-                "attention_mask": np.ones(sum(len(f.input_ids) for f in features), dtype=np.int64),
-                "offsets": np.concatenate([f.offsets for f in features]),
-                "start_logits": np.concatenate([s for s, _ in self.logits]).astype(np.float32),
-                "end_logits": np.concatenate([e for _, e in self.logits]).astype(np.float32),
-                "answer_tokens": self.answer_tokens,
-                "answer_chars": self.answer_chars,
-                "latency_ns": self.latency_ns,
-                "model_ns": self.model_ns,
-            },
+            outputs=self.outputs_of("answer"),
             metrics={
                 "features": len(features),
                 # The closest any question's best span came to its runner-up: how much rounding a row may differ

@@ -147,6 +147,11 @@ class SupervisedTask(SklearnTask):
     def ops_per_sample(self, phase: str) -> int:
         return self.params.single_rows if phase == "predict_single" else 1
 
+    def phase_outputs(self, phase: str) -> dict[str, np.ndarray]:
+        if phase == "predict_batch":
+            return {"test_pred": self.test_pred}
+        return super().phase_outputs(phase)
+
     def single_vs_batch_notes(self) -> list[str]:
         """A note where a row predicted alone differs from the same row predicted in the batch."""
         batch = self.test_pred[:len(self.single_pred)]

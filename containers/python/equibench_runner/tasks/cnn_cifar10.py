@@ -258,6 +258,16 @@ class TorchCnnCifar10(Task):
     def ops_per_sample(self, phase: str) -> int:
         return self.params.steps if phase == "train" else 1
 
+    def phase_outputs(self, phase: str) -> dict[str, np.ndarray]:
+        if phase == "train":
+            return {"step1_loss": self.losses[:1].copy(), "early_losses": self.losses[:EARLY_STEPS].copy(),
+                    "step1_params": self.step1_params, "train_step_ns": self.step_ns}
+        if phase == "evaluate":
+            return {"test_pred": self.test_pred.astype(np.int64)}
+        if phase == "check_f64":
+            return {"f64_losses": self.f64_losses, "f64_params": self.f64_params}
+        return super().phase_outputs(phase)
+
     def compute_dtype(self) -> np.dtype:
         return self.torch.empty(0, dtype=next(self.model.parameters()).dtype).numpy().dtype
 
@@ -296,14 +306,6 @@ class TorchCnnCifar10(Task):
         losses = self.losses
         accuracy = float(np.mean(self.test_pred == self.data.test_y))
         return Results(
-            outputs={
-                "step1_loss": losses[:1].copy(),
-                "early_losses": losses[:EARLY_STEPS].copy(),
-                "step1_params": self.step1_params,
-                "test_pred": self.test_pred.astype(np.int64),
-                "train_step_ns": self.step_ns,
-                "f64_losses": self.f64_losses,
-                "f64_params": self.f64_params,
-            },
+            outputs=self.outputs_of("train", "evaluate", "check_f64"),
             metrics={"test_accuracy": accuracy, "final_loss": float(np.mean(losses[-FINAL_STEPS:]))},
         )

@@ -225,6 +225,17 @@ class Gpt2Generate(Task, Generic[Cache]):
         return {"load": 1, "prefill": self.params.prompt_count,
                 "decode": self.params.prompt_count * (self.params.new_tokens - 1)}[phase]
 
+    def phase_outputs(self, phase: str) -> dict[str, np.ndarray]:
+        if phase == "load":
+            return {"prompt_ids": np.concatenate(self.prompt_ids),
+                    "prompt_lengths": np.array([len(ids) for ids in self.prompt_ids], dtype=np.int64)}
+        if phase == "prefill":
+            return {"first_logits": self.first_logits}
+        if phase == "decode":
+            return {"generated_ids": self.generated_ids, "step_top2": self.step_top2,
+                    "decode_step_ns": self.decode_step_ns}
+        return super().phase_outputs(phase)
+
     @abstractmethod
     def model_shape(self) -> dict[str, int]:
         """layers, heads, d_model and vocab, read back from the loaded model."""
@@ -250,14 +261,7 @@ class Gpt2Generate(Task, Generic[Cache]):
             notes.append("seeded random weights, not OpenAI's GPT-2: the text is meaningless, the computation is "
                          "GPT-2's")
         return Results(
-            outputs={
-                "prompt_ids": np.concatenate(self.prompt_ids),
-                "prompt_lengths": np.array([len(ids) for ids in self.prompt_ids], dtype=np.int64),
-                "first_logits": self.first_logits,
-                "generated_ids": self.generated_ids,
-                "step_top2": self.step_top2,
-                "decode_step_ns": self.decode_step_ns,
-            },
+            outputs=self.outputs_of("load", "prefill", "decode"),
             metrics={
                 "prompt_tokens": int(sum(len(ids) for ids in self.prompt_ids)),
                 # The closest any greedy choice came to a tie: how much rounding a row may differ by before its

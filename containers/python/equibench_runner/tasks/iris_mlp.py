@@ -125,6 +125,16 @@ class IrisMlp(Task):
     def ops_per_sample(self, phase: str) -> int:
         return len(self.data.test_x) if phase == "infer_single" else 1
 
+    def phase_outputs(self, phase: str) -> dict[str, np.ndarray]:
+        if phase == "load":
+            return {"train_x": self.data.train_x}
+        if phase == "train":
+            weights, loss_curve = self.trained()
+            return {"W1": weights.W1, "b1": weights.b1, "W2": weights.W2, "b2": weights.b2, "loss_curve": loss_curve}
+        if phase == "infer_batch":
+            return {"test_pred": self.test_pred, "test_proba": self.test_proba}
+        return super().phase_outputs(phase)
+
     @abstractmethod
     def train(self) -> None:
         """Trains from the initial weights; every call starts from them again."""
@@ -139,28 +149,21 @@ class IrisMlp(Task):
 
     @abstractmethod
     def trained(self) -> tuple[Weights, np.ndarray]:
-        """The trained weights and the loss curve."""
+        """The trained weights and the loss curve, read from what the last train left (phase_outputs)."""
 
     @abstractmethod
     def predict(self, x: np.ndarray) -> np.ndarray:
         """The class of each row of x under the trained weights."""
 
     def results(self) -> Results:
-        weights, loss_curve = self.trained()
         train_pred = self.predict(self.data.train_x)
         notes = []
         if not np.array_equal(self.single_pred, self.test_pred):
             differ = np.flatnonzero(self.single_pred != self.test_pred).tolist()
             notes.append(f"infer_single and infer_batch disagree on test rows {differ}")
         return Results(
-            outputs={
-                "W1": weights.W1, "b1": weights.b1, "W2": weights.W2, "b2": weights.b2,
-                "loss_curve": loss_curve,
-                "train_x": self.data.train_x,
-                "train_pred": train_pred,
-                "test_pred": self.test_pred,
-                "test_proba": self.test_proba,
-            },
+            # train_pred is no phase's: predicted here, from the trained weights.
+            outputs={**self.outputs_of("load", "train", "infer_batch"), "train_pred": train_pred},
             metrics={
                 "train_accuracy": float(np.mean(train_pred == self.data.train_y)),
                 "test_accuracy": float(np.mean(self.test_pred == self.data.test_y)),

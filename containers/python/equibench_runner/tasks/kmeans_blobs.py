@@ -66,6 +66,13 @@ class SklearnKmeansBlobs(SklearnTask):
     def predict_batch(self) -> None:
         self.labels = self.model.predict(self.x)
 
+    def phase_outputs(self, phase: str) -> dict[str, np.ndarray]:
+        if phase == "fit":
+            return {"centroids": self.model.cluster_centers_}
+        if phase == "predict_batch":
+            return {"labels": self.labels}
+        return super().phase_outputs(phase)
+
     def compute_dtype(self) -> np.dtype:
         return self.model.cluster_centers_.dtype
 
@@ -93,7 +100,7 @@ class SklearnKmeansBlobs(SklearnTask):
             changed = int(np.sum(self.labels != self.model.labels_))
             notes.append(f"predict assigns {changed} rows differently from fit's final labels")
         return Results(
-            outputs={"centroids": centroids, "labels": self.labels},
+            outputs=self.outputs_of("fit", "predict_batch"),
             metrics={
                 # Recomputed from predict's labels in plain float64, as every row defines it.
                 "inertia": float(np.sum((self.x - centroids[self.labels]) ** 2)),

@@ -33,6 +33,12 @@ class SklearnLinregCalifornia(SupervisedTask):
 
         return LinearRegression(fit_intercept=self.params.fit_intercept)
 
+    def phase_outputs(self, phase: str) -> dict[str, np.ndarray]:
+        if phase == "fit":
+            # A float when fitted on a 1-D target; the protocol wants an array of one.
+            return {"coef": self.model.coef_, "intercept": np.atleast_1d(self.model.intercept_).astype(np.float64)}
+        return super().phase_outputs(phase)
+
     def compute_dtype(self) -> np.dtype:
         return self.model.coef_.dtype
 
@@ -54,12 +60,7 @@ class SklearnLinregCalifornia(SupervisedTask):
         residual = self.test_pred - self.data.test_y
         deviation = self.data.test_y - self.data.test_y.mean()
         return Results(
-            outputs={
-                "coef": self.model.coef_,
-                # A float when fitted on a 1-D target; the protocol wants an array of one.
-                "intercept": np.atleast_1d(self.model.intercept_).astype(np.float64),
-                "test_pred": self.test_pred,
-            },
+            outputs=self.outputs_of("fit", "predict_batch"),
             metrics={
                 "r2": float(1.0 - residual @ residual / (deviation @ deviation)),
                 "rmse": float(np.sqrt(np.mean(residual**2))),

@@ -66,7 +66,7 @@ class SklearnSvmDigits(SupervisedTask):
     def results(self) -> Results:
         train_pred = self.model.predict(self.data.train_x)
         return Results(
-            outputs={"test_pred": self.test_pred},
+            outputs=self.outputs_of("predict_batch"),
             metrics={
                 "test_accuracy": float(np.mean(self.test_pred == self.data.test_y)),
                 "train_accuracy": float(np.mean(train_pred == self.data.train_y)),
