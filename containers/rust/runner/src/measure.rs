@@ -8,23 +8,44 @@ use anyhow::Result;
 
 use crate::protocol::{Ordered, PhaseResult, Span, Timeline};
 
+/// What [`measure`] runs: a phase, and what to do after each timed run of it.
+/// Every `FnMut() -> Result<()>` is one, with nothing after.
+pub trait Phase {
+    /// Runs the phase once.
+    fn run(&mut self) -> Result<()>;
+
+    /// Called after each timed run (not after warm-ups), once its clock has
+    /// been read, so that nothing done here (hashing the run's outputs) is timed.
+    fn after_sample(&mut self) -> Result<()> {
+        Ok(())
+    }
+}
+
+impl<F: FnMut() -> Result<()>> Phase for F {
+    fn run(&mut self) -> Result<()> {
+        self()
+    }
+}
+
 /// Runs `phase` `warmup.count` times untimed (and for at least `warmup.min_ns`,
 /// unless the count is 0), resets the RSS high-water mark, then times
 /// `repetitions` runs. `phase` performs `ops_per_sample` operations per run.
 ///
 /// The first run of all is also timed on its own (`first_call_ns`): the cold
 /// figure, before caches, lazily built state and the allocator have warmed up.
-pub fn measure<F>(warmup: Warmup, repetitions: u32, ops_per_sample: u64, mut phase: F) -> Result<PhaseResult>
-where
-    F: FnMut() -> Result<()>,
-{
+pub fn measure<P: Phase>(
+    warmup: Warmup,
+    repetitions: u32,
+    ops_per_sample: u64,
+    mut phase: P,
+) -> Result<PhaseResult> {
     let start_epoch_ns = epoch_ns();
     let mut first_call_ns = None;
     let warmup_start = Instant::now();
     let mut warmups = 0u32;
     while warmup.count > 0 && (warmups < warmup.count || nanos(warmup_start) < warmup.min_ns) {
         let start = Instant::now();
-        phase()?;
+        phase.run()?;
         first_call_ns.get_or_insert_with(|| nanos(start));
         warmups += 1;
     }
@@ -36,8 +57,9 @@ where
     let mut samples_ns = Vec::with_capacity(repetitions as usize);
     for _ in 0..repetitions {
         let start = Instant::now();
-        phase()?;
+        phase.run()?;
         samples_ns.push(nanos(start));
+        phase.after_sample()?;
     }
 
     let peak_rss_bytes = proc_status_bytes("VmHWM:");
@@ -51,6 +73,7 @@ where
         hwm_reset,
         allocated_bytes: None,
         first_call_ns,
+        output_sha256: None,
         span: Span { start_epoch_ns, end_epoch_ns: epoch_ns() },
     })
 }
@@ -188,6 +211,35 @@ mod tests {
         assert!(load.end_epoch_ns <= fit.start_epoch_ns && fit.start_epoch_ns < fit.end_epoch_ns);
         // Nanoseconds since 1970: past 2020-01-01.
         assert!(timeline.ready_epoch_ns > 1_577_836_800_000_000_000);
+    }
+
+    /// Counts runs; sleeps 20 ms after each timed one and records what had run by then.
+    struct Hooked<'a> {
+        runs: u32,
+        seen: &'a mut Vec<u32>,
+    }
+
+    impl Phase for Hooked<'_> {
+        fn run(&mut self) -> Result<()> {
+            self.runs += 1;
+            Ok(())
+        }
+
+        fn after_sample(&mut self) -> Result<()> {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            self.seen.push(self.runs);
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn after_sample_follows_each_timed_run_outside_the_timer() {
+        let mut seen = Vec::new();
+        let result = measure(Warmup::runs(2), 3, 1, Hooked { runs: 0, seen: &mut seen }).unwrap();
+        // Not after the two warm-ups; after each repetition, before the next.
+        assert_eq!(seen, [3, 4, 5]);
+        assert!(result.samples_ns.iter().all(|&ns| ns < 20_000_000), "{:?}", result.samples_ns);
+        assert_eq!(result.output_sha256, None);
     }
 
     #[test]

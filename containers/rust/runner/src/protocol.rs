@@ -32,8 +32,19 @@ pub struct Spec {
     pub inputs: Ordered<InputRef>,
     #[serde(default)]
     pub params: Map<String, Value>,
-    #[serde(default)]
+    /// Required, as in every runner: a spec without it is malformed, not a request for nothing.
     pub outputs: Vec<String>,
+    /// Phase -> the outputs whose digest each timed repetition of it reports (PROTOCOL.md, "Timed
+    /// work re-verified"), in the spec's order; empty (absent or `null`) where it asks for none.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub verify: Ordered<Vec<String>>,
+}
+
+/// An optional field that a serializer may write as `null` when absent.
+fn null_as_default<'de, D: Deserializer<'de>, T: Deserialize<'de> + Default>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
 }
 
 /// One input file. Its `sha256` is the harness's to check; the runner only reads the file.
@@ -75,7 +86,33 @@ impl Spec {
         if spec.threads == 0 {
             bail!("spec {}: threads must be at least 1", origin.display());
         }
+        spec.check_verify()?;
         Ok(spec)
+    }
+
+    /// Checks `verify`: each phase one the spec measures, each name one of its outputs, none
+    /// twice. The messages are the Python runner's.
+    fn check_verify(&self) -> Result<()> {
+        for (phase, names) in &self.verify.0 {
+            if !self.phases.contains(phase) {
+                bail!("spec: verify names the phase '{phase}', which is not in phases");
+            }
+            if names.iter().enumerate().any(|(i, name)| names[..i].contains(name)) {
+                // As Python's json.dumps writes the list.
+                let quoted: Vec<String> =
+                    names.iter().map(|name| Value::from(name.as_str()).to_string()).collect();
+                bail!("spec: verify.{phase} lists a name twice: [{}]", quoted.join(", "));
+            }
+            if let Some(name) = names.iter().find(|name| !self.outputs.contains(name)) {
+                bail!("spec: verify.{phase} names '{name}', which is not in outputs");
+            }
+        }
+        Ok(())
+    }
+
+    /// The outputs whose digest each timed repetition of `phase` reports; empty where none.
+    pub fn verified(&self, phase: &str) -> &[String] {
+        self.verify.get(phase).map_or(&[], Vec::as_slice)
     }
 
     /// Path of the input with `role`, checking that it has the expected kind.
@@ -245,6 +282,10 @@ pub struct PhaseResult {
     /// Duration of the phase's first run in this process (the first warm-up,
     /// or the first repetition when there is none): the cold figure.
     pub first_call_ns: u64,
+    /// The digest of the verified outputs after each timed repetition (PROTOCOL.md, "Timed work
+    /// re-verified"); absent where the spec verifies none of this phase.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output_sha256: Option<Vec<String>>,
     /// Wall-clock span around all runs of the phase, warm-up included; it goes
     /// to `timeline`, not here.
     #[serde(skip)]
@@ -366,7 +407,7 @@ mod tests {
                 "split": { "path": "/s.npy", "kind": "npy", "dtype": "<i8", "shape": [150] },
                 "data": { "path": "/d.csv", "kind": "csv" },
                 "W1": { "path": "/w.npy", "kind": "npy", "dtype": "<f8", "shape": [4, "hidden", null] }
-            }}"#;
+            }, "outputs": []}"#;
         let spec = Spec::from_json(text, Path::new("spec.json")).unwrap();
         assert_eq!(spec.inputs.keys().collect::<Vec<_>>(), ["split", "data", "W1"]);
         let w1 = spec.inputs.get("W1").unwrap();
@@ -395,5 +436,294 @@ mod tests {
             spec(serde_json::json!({ "a": { "path": "/a", "kind": "npy", "shape": [-1] } })).unwrap_err()
         );
         assert!(err.starts_with("malformed spec spec.json"), "{err}");
+    }
+
+    /// A spec measuring load, train and infer_batch, with `verify`.
+    fn verify_spec(verify: Value) -> Result<Spec> {
+        test_spec(serde_json::json!({
+            "phases": ["load", "train", "infer_batch"],
+            "outputs": ["W1", "b1", "loss_curve", "test_pred"],
+            "verify": verify
+        }))
+    }
+
+    #[test]
+    fn verify_lists_outputs_by_phase_in_the_spec_order() {
+        // Raw text: `json!` would sort the keys.
+        let text = r#"{"protocol": 1, "task": "t", "impl": "i", "device": "cpu", "dtype": "f64", "threads": 1,
+            "warmup": 0, "repetitions": 1, "phases": ["train", "infer_batch"], "inputs": {},
+            "outputs": ["W1", "b1", "test_pred"],
+            "verify": {"train": ["b1", "W1"], "infer_batch": ["test_pred"]}}"#;
+        let spec = Spec::from_json(text, Path::new("spec.json")).unwrap();
+        assert_eq!(spec.verify.keys().collect::<Vec<_>>(), ["train", "infer_batch"]);
+        assert_eq!(spec.verified("train"), ["b1", "W1"]);
+        assert_eq!(spec.verified("infer_batch"), ["test_pred"]);
+        assert!(spec.verified("load").is_empty());
+        // Absent, null and empty all ask for no digests.
+        assert!(test_spec(serde_json::json!({})).unwrap().verify.0.is_empty());
+        assert!(verify_spec(Value::Null).unwrap().verify.0.is_empty());
+        assert!(verify_spec(serde_json::json!({})).unwrap().verify.0.is_empty());
+        assert!(verify_spec(serde_json::json!({ "train": [] })).unwrap().verified("train").is_empty());
+    }
+
+    #[test]
+    fn verify_names_measured_phases_and_requested_outputs_once() {
+        let err = |verify: Value| format!("{:#}", verify_spec(verify).unwrap_err());
+        assert_eq!(
+            err(serde_json::json!({ "fit": ["W1"] })),
+            "spec: verify names the phase 'fit', which is not in phases"
+        );
+        assert_eq!(
+            err(serde_json::json!({ "train": ["W1", "b1", "W1"] })),
+            r#"spec: verify.train lists a name twice: ["W1", "b1", "W1"]"#
+        );
+        assert_eq!(
+            err(serde_json::json!({ "train": ["W1", "coef"] })),
+            "spec: verify.train names 'coef', which is not in outputs"
+        );
+        assert_eq!(
+            err(serde_json::json!({ "train": ["W1"], "infer_batch": ["test_proba"] })),
+            "spec: verify.infer_batch names 'test_proba', which is not in outputs"
+        );
+        for malformed in [serde_json::json!({ "train": "W1" }), serde_json::json!({ "train": ["W1", 2] })] {
+            assert!(err(malformed.clone()).starts_with("malformed spec spec.json"), "{malformed}");
+        }
+        let text = r#"{"protocol": 1, "task": "t", "impl": "i", "device": "cpu", "dtype": "f64", "threads": 1,
+            "warmup": 0, "repetitions": 1, "phases": ["train"], "inputs": {}, "outputs": ["W1"],
+            "verify": {"train": ["W1"], "train": ["W1"]}}"#;
+        let err = format!("{:#}", Spec::from_json(text, Path::new("spec.json")).unwrap_err());
+        assert!(err.contains("'train' is given twice"), "{err}");
+    }
+}
+
+/// Bounded property-based fuzzing of the spec parser and its accessors: for any text they return
+/// `Ok` or an error naming the spec file or field; they never panic.
+#[cfg(test)]
+mod fuzz {
+    use proptest::prelude::*;
+    use proptest::sample::select;
+
+    use super::*;
+
+    /// A fixed number of cases from a fixed seed of this module's own.
+    fn config(cases: u32) -> proptest::test_runner::Config {
+        crate::data::fuzz_config(cases, 0x5eed_0003)
+    }
+
+    /// Number literals a `Value` cannot hold, and invalid ones.
+    const RAW: &[&str] = &[
+        "1e400",
+        "-1e400",
+        "1e-400",
+        "18446744073709551616",
+        "-9223372036854775809",
+        "4294967296",
+        "4294967295",
+        "1.0",
+        "-0",
+        "-1",
+        "0.5",
+        "1E2",
+        "NaN",
+        "Infinity",
+        "01",
+        "1.",
+        "+1",
+        "340282366920938463463374607431768211456",
+    ];
+
+    /// Any JSON value; strings `@RAW<i>@` and `@DEEP<n>@` stand for `RAW[i]` and `n` nested arrays.
+    fn json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            (0u64..5).prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            "[a-z0-9<>|/._ -]{0,8}".prop_map(Value::from),
+            (0..RAW.len()).prop_map(|i| Value::from(format!("@RAW{i}@"))),
+            prop_oneof![1usize..200, 100usize..5000].prop_map(|n| Value::from(format!("@DEEP{n}@"))),
+        ];
+        leaf.prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::btree_map("[a-z_]{1,8}", inner, 0..4)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// `value` as JSON text, its `@RAW<i>@` and `@DEEP<n>@` placeholders replaced.
+    fn text(value: &Value) -> String {
+        let json = value.to_string();
+        let mut text = String::with_capacity(json.len());
+        let mut rest = json.as_str();
+        while let Some(start) = rest.find("\"@") {
+            let Some(len) = rest[start + 2..].find("@\"") else { break };
+            let token = &rest[start + 2..start + 2 + len];
+            text.push_str(&rest[..start]);
+            if let Some(i) = token.strip_prefix("RAW") {
+                text.push_str(RAW[i.parse::<usize>().unwrap()]);
+            } else if let Some(n) = token.strip_prefix("DEEP") {
+                let n = n.parse().unwrap();
+                text.push_str(&format!("{}1{}", "[".repeat(n), "]".repeat(n)));
+            }
+            rest = &rest[start + 2 + len + 2..];
+        }
+        text.push_str(rest);
+        text
+    }
+
+    fn valid_spec() -> Value {
+        serde_json::json!({
+            "protocol": 1, "task": "t", "impl": "i", "device": "cpu", "dtype": "f64", "threads": 2, "warmup": 1,
+            "warmup_min_ms": 10, "repetitions": 3, "phases": ["fit", "predict"],
+            "inputs": {
+                "data": { "path": "/d.csv", "kind": "csv" },
+                "split": { "path": "/s.npy", "kind": "npy", "dtype": "<i8", "shape": [150, "n", null] }
+            },
+            "params": { "n": 3, "lr": 0.1, "flag": true, "name": "x" },
+            "outputs": ["pred"],
+            "verify": { "predict": ["pred"] }
+        })
+    }
+
+    /// Where a mutation applies: every field, some nested ones.
+    const FIELDS: &[&str] = &[
+        "/protocol",
+        "/task",
+        "/impl",
+        "/device",
+        "/dtype",
+        "/threads",
+        "/warmup",
+        "/warmup_min_ms",
+        "/repetitions",
+        "/phases",
+        "/phases/0",
+        "/inputs",
+        "/inputs/data",
+        "/inputs/data/path",
+        "/inputs/data/kind",
+        "/inputs/split",
+        "/inputs/split/dtype",
+        "/inputs/split/shape",
+        "/inputs/split/shape/0",
+        "/inputs/split/shape/1",
+        "/params",
+        "/params/n",
+        "/params/lr",
+        "/params/flag",
+        "/params/name",
+        "/params/new",
+        "/inputs/new",
+        "/outputs",
+        "/outputs/0",
+        "/verify",
+        "/verify/predict",
+        "/verify/predict/0",
+        "/verify/fit",
+        "/new",
+    ];
+
+    /// Removes the field at `pointer`, or sets it to `value`.
+    fn mutate(spec: &mut Value, pointer: &str, value: Option<Value>) {
+        let (parent, name) = pointer.rsplit_once('/').unwrap();
+        match (spec.pointer_mut(parent), value) {
+            (Some(Value::Object(map)), None) => drop(map.remove(name)),
+            (Some(Value::Object(map)), Some(value)) => drop(map.insert(name.to_string(), value)),
+            (Some(Value::Array(items)), value) => match (name.parse::<usize>(), value) {
+                (Ok(i), Some(value)) if i < items.len() => items[i] = value,
+                (Ok(i), None) if i < items.len() => drop(items.remove(i)),
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+
+    /// Parses `text`; a spec that parses goes through every accessor.
+    fn check_spec(text: &str) -> std::result::Result<(), TestCaseError> {
+        let _ = spec_identity(text);
+        let spec = match Spec::from_json(text, Path::new("/specs/spec.json")) {
+            Ok(spec) => spec,
+            Err(e) => {
+                let message = format!("{e:#}");
+                // The spec file, or the field: `spec: verify.fit names 'x', which is not in outputs`.
+                prop_assert!(
+                    message.starts_with("malformed spec /specs/spec.json: ")
+                        || message.starts_with("spec /specs/spec.json: ")
+                        || message.starts_with("spec: "),
+                    "{message}"
+                );
+                return Ok(());
+            }
+        };
+        let names_field = |result: Result<()>, field: &str| match result {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                let message = format!("{e:#}");
+                prop_assert!(message.starts_with("spec ") && message.contains(field), "{field}: {message}");
+                Ok(())
+            }
+        };
+        for name in ["n", "lr", "flag", "name", "new", "missing"] {
+            names_field(spec.param_usize(name).map(drop), name)?;
+            names_field(spec.param_f64(name).map(drop), name)?;
+            names_field(spec.param_positive_f64(name).map(drop), name)?;
+            names_field(spec.param_bool(name).map(drop), name)?;
+            names_field(spec.param_str(name).map(drop), name)?;
+        }
+        for (role, kind) in
+            [("data", "csv"), ("split", "npy"), ("split", "csv"), ("new", "npy"), ("missing", "csv")]
+        {
+            names_field(spec.input(role, kind).map(drop), role)?;
+        }
+        names_field(spec.check_param_names(&["n", "lr", "flag", "name"]), "params")?;
+        names_field(spec.check_input_roles(&["data", "split"]), "inputs")?;
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(config(3000))]
+
+        #[test]
+        fn arbitrary_text(text in prop_oneof![any::<String>(), "[\\[\\]{}\":,0-9a-z.eE+ -]{0,64}"]) {
+            check_spec(&text)?;
+        }
+
+        #[test]
+        fn arbitrary_json(value in json()) {
+            check_spec(&text(&value))?;
+        }
+
+        #[test]
+        fn mutated_valid_specs(
+            mutations in prop::collection::vec((select(FIELDS), prop::option::weighted(0.7, json())), 0..4),
+            cut in prop::option::weighted(0.1, any::<prop::sample::Index>()),
+        ) {
+            let mut spec = valid_spec();
+            for (field, value) in mutations {
+                mutate(&mut spec, field, value);
+            }
+            let mut text = text(&spec);
+            if let Some(cut) = cut {
+                let at = cut.index(text.len() + 1);
+                text.truncate(text.floor_char_boundary(at));
+            }
+            check_spec(&text)?;
+        }
+    }
+
+    /// The valid spec the mutations start from parses, and its accessors read it.
+    #[test]
+    fn the_valid_spec_parses() {
+        let spec = Spec::from_json(&valid_spec().to_string(), Path::new("spec.json")).unwrap();
+        assert_eq!(spec.param_usize("n").unwrap(), 3);
+        assert_eq!(spec.input("split", "npy").unwrap(), Path::new("/s.npy"));
+        spec.check_param_names(&["n", "lr", "flag", "name"]).unwrap();
+        spec.check_input_roles(&["data", "split"]).unwrap();
+        assert_eq!(text(&Value::from("@DEEP2@")), "[[1]]");
+        assert_eq!(text(&serde_json::json!(["@RAW0@"])), "[1e400]");
     }
 }

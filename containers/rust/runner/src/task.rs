@@ -39,6 +39,27 @@ pub trait Task {
         Ok(())
     }
 
+    /// The outputs phase `phase` computes, by output name, read from the task's
+    /// state as the last run of that phase left it: never recomputed from the
+    /// result, and never a copy kept from an earlier run, so that a run which
+    /// skipped its work shows. The core hashes those the spec's `verify` lists
+    /// after each timed repetition of the phase (PROTOCOL.md, "Timed work
+    /// re-verified") and fails naming any listed output that is not here.
+    /// Empty for a phase that computes no output (the default).
+    fn phase_outputs(&self, _phase: &str) -> Result<Vec<(&'static str, OutputArray)>> {
+        Ok(Vec::new())
+    }
+
+    /// The [`Task::phase_outputs`] of `phases`, one after the other: for
+    /// [`Task::report`], so that what the core writes is what it hashed.
+    fn outputs_of(&self, phases: &[&str]) -> Result<Vec<(&'static str, OutputArray)>> {
+        let mut outputs = Vec::new();
+        for phase in phases {
+            outputs.append(&mut self.phase_outputs(phase)?);
+        }
+        Ok(outputs)
+    }
+
     /// Outputs from the last runs, metrics and what the runtime manifest needs;
     /// called once, after all phases.
     fn report(self: Box<Self>) -> Result<Report>;

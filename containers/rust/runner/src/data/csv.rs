@@ -185,3 +185,169 @@ mod tests {
         assert_eq!(error("r.csv", "a,b,species\n"), "r.csv: no data rows after the header");
     }
 }
+
+/// Bounded property-based fuzzing of `read_csv`: for any bytes it returns a table of finite numbers
+/// and allowed labels, or an error naming the file; it never panics.
+#[cfg(test)]
+mod fuzz {
+    use std::path::PathBuf;
+
+    use proptest::prelude::*;
+    use proptest::sample::{Index, select};
+
+    use super::*;
+    use crate::data::test_file;
+
+    const COLUMNS: &[&str] = &["a", "b", "species"];
+    const CLASSES: &[i64] = &[0, 1, 2];
+    const LABELLED: CsvSchema =
+        CsvSchema { columns: COLUMNS, label: Some("species"), classes: Some(CLASSES) };
+    const ANY_LABEL: CsvSchema = CsvSchema { columns: COLUMNS, label: Some("species"), classes: None };
+    const UNLABELLED: CsvSchema = CsvSchema { columns: COLUMNS, label: None, classes: None };
+
+    /// A fixed number of cases from a fixed seed of this module's own.
+    fn config(cases: u32) -> proptest::test_runner::Config {
+        crate::data::fuzz_config(cases, 0x5eed_0002)
+    }
+
+    /// Writes `bytes` to this test's own file (each test runs its cases on one thread). The old file
+    /// is removed first: ext4 flushes a file truncated to be rewritten, a millisecond a case.
+    fn scratch(bytes: &[u8]) -> PathBuf {
+        thread_local! {
+            static PATH: PathBuf = test_file("fuzz.csv", b"");
+        }
+        let path = PATH.with(PathBuf::clone);
+        std::fs::remove_file(&path).unwrap();
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    /// Each schema on the file at `path`: a table that keeps the schema's promises, or an error naming the file.
+    fn check_schemas(path: &Path) -> std::result::Result<(), TestCaseError> {
+        let name = path.display().to_string();
+        for schema in [&LABELLED, &ANY_LABEL, &UNLABELLED] {
+            match read_csv(path, schema) {
+                Ok(table) => {
+                    let nfeatures = if schema.label.is_some() { 2 } else { 3 };
+                    prop_assert!(table.features.nrows() > 0);
+                    prop_assert_eq!(table.features.ncols(), nfeatures);
+                    prop_assert!(table.features.iter().all(|x| x.is_finite()));
+                    match (&table.labels, schema.label) {
+                        (Some(labels), Some(_)) => {
+                            prop_assert_eq!(labels.len(), table.features.nrows());
+                            if let Some(classes) = schema.classes {
+                                prop_assert!(labels.iter().all(|l| classes.contains(l)));
+                            }
+                        }
+                        (None, None) => {}
+                        _ => prop_assert!(false, "labels do not follow the schema"),
+                    }
+                }
+                Err(e) => {
+                    let message = format!("{e:#}");
+                    prop_assert!(message.contains(&name), "the error does not name the file: {message}");
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A cell: numbers (integral, fractional, huge, tiny), labels, non-finite values and non-numbers.
+    fn cell() -> impl Strategy<Value = String> {
+        prop_oneof![
+            4 => (0i64..4).prop_map(|n| n.to_string()),
+            3 => any::<f64>().prop_map(|x| x.to_string()),
+            2 => any::<f64>().prop_map(|x| format!("{x:e}")),
+            1 => any::<i64>().prop_map(|n| n.to_string()),
+            2 => select(vec![
+                "NaN", "nan", "inf", "-inf", "+infinity", "1e400", "-1e-400", "", " ", "abc", " 2 ", "1.0", "2.",
+                ".5", "-0", "-0.0", "1.5", "0x1", "1_0", "9007199254740993", "9007199254740992", "-9007199254740992",
+                "18446744073709551616", "\u{feff}1", "\u{a0}1", "\u{663}", "1\u{0}", "\"1\"", "'1'", "\t1\t",
+            ])
+            .prop_map(str::to_string),
+            1 => (1usize..3000).prop_map(|n| "7".repeat(n)),
+            1 => "[ -~]{0,8}",
+            1 => any::<String>(),
+        ]
+    }
+
+    /// A header line: the schema's, or near it.
+    fn header() -> impl Strategy<Value = String> {
+        prop_oneof![
+            4 => Just("a,b,species".to_string()),
+            1 => select(vec![
+                " a , b ,species ", "a,b", "a,b,species,", "b,a,species", "a,b,Species", "a,,species", "", ",", "a;b;species",
+                "\u{feff}a,b,species", "a,b,species\r",
+            ])
+            .prop_map(str::to_string),
+        ]
+    }
+
+    /// Rows of 0 to 5 cells (3 most often), each line ended by `\n` or `\r\n`, with blank lines.
+    fn table_text() -> impl Strategy<Value = Vec<u8>> {
+        let row = prop_oneof![
+            6 => prop::collection::vec(cell(), 3),
+            1 => prop::collection::vec(cell(), 0..6),
+            1 => Just(Vec::new()),
+        ];
+        let ending = select(vec!["\n", "\r\n", "\r", ""]);
+        (
+            any::<bool>(),
+            header(),
+            prop::collection::vec((row, ending), 0..8),
+            select(vec!["", "\n", "\n\n", "\r\n \n"]),
+            prop::option::weighted(0.15, (any::<Index>(), select(vec![0xffu8, 0x80, 0xc3, 0xfe]))),
+        )
+            .prop_map(|(bom, header, rows, tail, bad_byte)| {
+                let mut text = if bom { "\u{feff}".to_string() } else { String::new() };
+                text.push_str(&header);
+                text.push('\n');
+                for (cells, ending) in rows {
+                    text.push_str(&cells.join(","));
+                    text.push_str(ending);
+                }
+                text.push_str(tail);
+                let mut bytes = text.into_bytes();
+                if let Some((at, byte)) = bad_byte {
+                    bytes.insert(at.index(bytes.len() + 1), byte);
+                }
+                bytes
+            })
+    }
+
+    proptest! {
+        #![proptest_config(config(3000))]
+
+        #[test]
+        fn arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..200), headed in any::<bool>()) {
+            let bytes = if headed { [b"a,b,species\n".as_slice(), &bytes].concat() } else { bytes };
+            check_schemas(&scratch(&bytes))?;
+        }
+
+        #[test]
+        fn generated_tables(bytes in table_text()) {
+            check_schemas(&scratch(&bytes))?;
+        }
+
+        /// Well-formed files read back exactly, whatever their spacing, line ends and byte-order mark.
+        #[test]
+        fn well_formed_tables_read_back(
+            rows in prop::collection::vec((-1e300f64..1e300, any::<f64>(), 0i64..3), 1..20),
+            pad in select(vec!["", " ", "  ", "\t"]),
+            ending in select(vec!["\n", "\r\n"]),
+            bom in any::<bool>(),
+            blank_lines in 0usize..3,
+        ) {
+            let rows: Vec<_> = rows.into_iter().map(|(a, b, l)| (a, if b.is_finite() { b } else { 0.5 }, l)).collect();
+            let mut text = format!("{}a,b,species{ending}", if bom { "\u{feff}" } else { "" });
+            for (a, b, label) in &rows {
+                text.push_str(&format!("{pad}{a}{pad},{b:e},{pad}{label}{ending}"));
+            }
+            text.push_str(&ending.repeat(blank_lines));
+            let table = read_csv(&scratch(text.as_bytes()), &LABELLED).map_err(|e| TestCaseError::fail(format!("{e:#}")))?;
+            let features: Vec<f64> = rows.iter().flat_map(|&(a, b, _)| [a, b]).collect();
+            prop_assert_eq!(table.features.into_raw_vec_and_offset().0, features);
+            prop_assert_eq!(table.labels.unwrap().to_vec(), rows.iter().map(|r| r.2).collect::<Vec<_>>());
+        }
+    }
+}

@@ -5,6 +5,7 @@
 //! the problem, because the harness shows the message as is.
 
 mod csv;
+mod digest;
 mod npy;
 
 use std::path::{Path, PathBuf};
@@ -13,6 +14,9 @@ use std::sync::Mutex;
 use anyhow::{Context, Result};
 
 pub use csv::{CsvSchema, Table, read_csv};
+#[cfg(test)]
+pub use digest::files_digest;
+pub use digest::output_digest;
 pub use npy::{OutputArray, python_tuple, read_finite_matrix, read_npy, read_npy_header, read_split};
 
 /// Every file the readers of this module have read in this process. The
@@ -95,5 +99,19 @@ mod tests {
         );
         let missing = read_bytes(Path::new("/nonexistent/model.onnx")).unwrap_err().to_string();
         assert_eq!(missing, "cannot read /nonexistent/model.onnx");
+    }
+}
+
+/// The proptest configuration of every fuzz module: a fixed number of cases from a fixed seed, so
+/// that CI runs are reproducible and bounded, and no failure files written into the source tree.
+#[cfg(test)]
+pub fn fuzz_config(cases: u32, seed: u64) -> proptest::test_runner::Config {
+    use proptest::test_runner::{Config, RngAlgorithm, RngSeed};
+    Config {
+        cases,
+        failure_persistence: None,
+        rng_algorithm: RngAlgorithm::ChaCha,
+        rng_seed: RngSeed::Fixed(seed),
+        ..Config::default()
     }
 }

@@ -6,10 +6,10 @@ mod inputs;
 
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
 
-use crate::data::OutputArray;
-use crate::measure::{PhaseLog, Warmup, measure};
+use crate::data::{OutputArray, output_digest};
+use crate::measure::{Phase, PhaseLog, Warmup, measure};
 use crate::protocol::{Ordered, PROTOCOL_VERSION, RunResult, Spec};
 use crate::runtime;
 use crate::task::{Compute, Constructor, Task};
@@ -81,14 +81,31 @@ fn check_request(spec: &Spec, task: &dyn Task) -> Result<()> {
 
 /// Runs every phase of the task in order: measured where the spec lists it
 /// (PROTOCOL.md, "Phases and measurement"), otherwise once, untimed, because
-/// later phases and the outputs need what it computes.
+/// later phases and the outputs need what it computes. Where the spec verifies
+/// a measured phase, each timed repetition also reports the digest of its
+/// outputs ("Timed work re-verified").
 fn run_phases(spec: &Spec, task: &mut dyn Task) -> Result<PhaseLog> {
     let warmup = Warmup::of(spec);
     let mut log = PhaseLog::ready();
     for &name in task.phases() {
         if spec.phases.iter().any(|p| p == name) {
             let ops_per_sample = task.ops_per_sample(name);
-            let result = measure(warmup, spec.repetitions, ops_per_sample, || task.run_phase(name))?;
+            let names = spec.verified(name);
+            let result = if names.is_empty() {
+                measure(warmup, spec.repetitions, ops_per_sample, || task.run_phase(name))?
+            } else {
+                let mut digests = Vec::with_capacity(spec.repetitions as usize);
+                let verified = Verified {
+                    task: &mut *task,
+                    implementation: &spec.implementation,
+                    phase: name,
+                    names,
+                    digests: &mut digests,
+                };
+                let mut result = measure(warmup, spec.repetitions, ops_per_sample, verified)?;
+                result.output_sha256 = Some(digests);
+                result
+            };
             log.push(name, result);
         } else {
             task.run_phase(name)?;
@@ -96,6 +113,39 @@ fn run_phases(spec: &Spec, task: &mut dyn Task) -> Result<PhaseLog> {
         task.phase_done(name)?;
     }
     Ok(log)
+}
+
+/// A measured phase the spec verifies: after each timed run, the digest of the
+/// outputs `names` as that run left them.
+struct Verified<'t, 'a> {
+    task: &'t mut (dyn Task + 'a),
+    implementation: &'t str,
+    phase: &'static str,
+    names: &'t [String],
+    digests: &'t mut Vec<String>,
+}
+
+impl Phase for Verified<'_, '_> {
+    fn run(&mut self) -> Result<()> {
+        self.task.run_phase(self.phase)
+    }
+
+    fn after_sample(&mut self) -> Result<()> {
+        let digest = phase_digest(&*self.task, self.implementation, self.phase, self.names)?;
+        self.digests.push(digest);
+        Ok(())
+    }
+}
+
+/// The digest of the outputs `names`, in that order, as the last run of
+/// `phase` left them in the task's state.
+fn phase_digest(task: &dyn Task, implementation: &str, phase: &str, names: &[String]) -> Result<String> {
+    let computed = task.phase_outputs(phase)?;
+    let find = |name: &String| {
+        let array = computed.iter().find(|(n, _)| n == name).map(|(_, array)| array);
+        array.ok_or_else(|| anyhow!("{implementation} exposes no output '{name}' after phase '{phase}'"))
+    };
+    Ok(output_digest(names.iter().map(find).collect::<Result<Vec<_>>>()?))
 }
 
 /// Writes the outputs the spec asks for, in its order, as `<name>.npy`.
@@ -114,6 +164,35 @@ fn write_outputs(
         files.push(name.clone(), file);
     }
     Ok(files)
+}
+
+/// Sets `spec`'s `verify` to `verify`, requesting the outputs it names, as the
+/// harness would, for tests of the real tasks.
+#[cfg(test)]
+pub fn verify(spec: &mut Spec, verify: &[(&str, &[&str])]) {
+    for name in verify.iter().flat_map(|(_, names)| names.iter()) {
+        if !spec.outputs.iter().any(|n| n == name) {
+            spec.outputs.push(name.to_string());
+        }
+    }
+    let lists = verify
+        .iter()
+        .map(|(phase, names)| (phase.to_string(), names.iter().map(|n| n.to_string()).collect()));
+    spec.verify = Ordered(lists.collect());
+}
+
+/// Asserts that every phase `spec` verifies reported, for each timed
+/// repetition, the digest of the outputs written to `out`: what the harness
+/// checks. Returns the number of phases checked.
+#[cfg(test)]
+pub fn assert_digests_of_written_outputs(spec: &Spec, result: &RunResult, out: &Path) -> usize {
+    for (phase, names) in &spec.verify.0 {
+        let written = crate::data::files_digest(out, names);
+        let reported = result.phases.get(phase).and_then(|p| p.output_sha256.as_ref());
+        let expected = vec![written; spec.repetitions as usize];
+        assert_eq!(reported, Some(&expected), "{} {phase} {names:?}", spec.implementation);
+    }
+    spec.verify.0.len()
 }
 
 #[cfg(test)]
@@ -272,5 +351,142 @@ mod tests {
             notes.contains(&json!("counting is single-threaded here; threads = 2 does not apply")),
             "{notes:?}"
         );
+    }
+
+    // --- timed work re-verified (PROTOCOL.md) ------------------------------------------------------
+
+    /// Trains `weights` (transposed in memory) and sums them into `total` in its phase `train`, every
+    /// run from the start. With `params.cheat` it trains on its first run only and keeps a private copy
+    /// for its report; later runs reset the live outputs and skip the work: a row timing a no-op.
+    struct Trainer {
+        cheat: bool,
+        weights: ndarray::Array2<f64>,
+        total: ndarray::Array1<f64>,
+        kept: Option<(ndarray::Array2<f64>, ndarray::Array1<f64>)>,
+    }
+
+    impl Task for Trainer {
+        fn phases(&self) -> &'static [&'static str] {
+            &["prepare", "train"]
+        }
+
+        fn outputs(&self) -> &'static [&'static str] {
+            &["weights", "total"]
+        }
+
+        fn run_phase(&mut self, name: &str) -> Result<()> {
+            if name != "train" {
+                return Ok(());
+            }
+            if self.cheat && self.kept.is_some() {
+                self.weights.fill(0.0);
+                self.total.fill(0.0);
+                return Ok(());
+            }
+            self.weights = ndarray::Array2::from_shape_fn((3, 2), |(i, j)| (2 * i + j) as f64 * 0.1 + 0.25)
+                .reversed_axes();
+            self.total = ndarray::array![self.weights.sum()];
+            if self.cheat {
+                self.kept = Some((self.weights.clone(), self.total.clone()));
+            }
+            Ok(())
+        }
+
+        fn phase_outputs(&self, phase: &str) -> Result<Vec<(&'static str, OutputArray)>> {
+            Ok(match phase {
+                "train" => vec![
+                    ("weights", OutputArray::F64Matrix(self.weights.clone())),
+                    ("total", OutputArray::F64Vector(self.total.clone())),
+                ],
+                _ => Vec::new(),
+            })
+        }
+
+        fn report(self: Box<Self>) -> Result<Report> {
+            let mut report = Report::new("ndarray", Compute::CallingThread { library: "trainer" });
+            report.outputs = match self.kept.clone() {
+                Some((weights, total)) => {
+                    vec![
+                        ("weights", OutputArray::F64Matrix(weights)),
+                        ("total", OutputArray::F64Vector(total)),
+                    ]
+                }
+                None => self.outputs_of(&["train"])?,
+            };
+            Ok(report)
+        }
+    }
+
+    fn trainer(spec: &Spec) -> Result<Box<dyn Task + '_>> {
+        let cheat = spec.params.get("cheat").and_then(Value::as_bool).unwrap_or(false);
+        let empty = (ndarray::Array2::zeros((0, 0)), ndarray::Array1::zeros(0));
+        Ok(Box::new(Trainer { cheat, weights: empty.0, total: empty.1, kept: None }))
+    }
+
+    fn trainer_spec(changes: Value) -> Spec {
+        let mut fields = json!({
+            "task": "train", "impl": "rust/trainer", "warmup": 0, "repetitions": 3,
+            "phases": ["prepare", "train"], "outputs": ["weights", "total"],
+            "verify": { "train": ["weights", "total"] }
+        });
+        for (key, value) in changes.as_object().unwrap() {
+            fields[key] = value.clone();
+        }
+        crate::protocol::test_spec(fields).unwrap()
+    }
+
+    fn digests(result: &RunResult, phase: &str) -> Vec<String> {
+        result.phases.get(phase).unwrap().output_sha256.clone().expect("the phase is verified")
+    }
+
+    #[test]
+    fn honest_repetitions_report_the_digest_of_the_written_outputs() {
+        let out = out_dir("honest");
+        let result = run(&trainer_spec(json!({})), &out, trainer).unwrap();
+        let written = crate::data::files_digest(&out, &["weights".into(), "total".into()]);
+        assert_eq!(digests(&result, "train"), [written.as_str(); 3]);
+        // Only the phases the spec verifies report digests; the others leave the field out.
+        let json = serde_json::to_value(&result).unwrap();
+        assert_eq!(json["phases"]["train"]["output_sha256"].as_array().unwrap().len(), 3);
+        assert!(json["phases"]["prepare"].get("output_sha256").is_none());
+        let counted = run_json(&spec(json!({})), &out_dir("unverified")).unwrap();
+        assert!(counted["phases"]["load"].get("output_sha256").is_none());
+    }
+
+    #[test]
+    fn work_skipped_under_the_timer_shows_in_the_digests() {
+        let out = out_dir("cheat");
+        let result = run(&trainer_spec(json!({ "params": { "cheat": true } })), &out, trainer).unwrap();
+        let written = crate::data::files_digest(&out, &["weights".into(), "total".into()]);
+        let reported = digests(&result, "train");
+        // The one repetition that did the work hashes to what was written; the skipped ones do not.
+        assert_eq!(reported.len(), 3);
+        assert_eq!(reported[0], written);
+        assert!(reported[1..].iter().all(|d| *d != written), "{reported:?}");
+        // With a warm-up the work is done before the timer starts: no timed repetition matches.
+        let spec = trainer_spec(json!({ "params": { "cheat": true }, "warmup": 1 }));
+        let result = run(&spec, &out, trainer).unwrap();
+        assert!(digests(&result, "train").iter().all(|d| *d != written));
+    }
+
+    #[test]
+    fn digests_cover_the_listed_outputs_in_the_listed_order() {
+        let names = |list: &[&str]| list.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+        let out = out_dir("order");
+        let mut seen = Vec::new();
+        for verify in [&["total"][..], &["weights", "total"], &["total", "weights"]] {
+            let result = run(&trainer_spec(json!({ "verify": { "train": verify } })), &out, trainer).unwrap();
+            let written = crate::data::files_digest(&out, &names(verify));
+            assert_eq!(digests(&result, "train"), [written.as_str(); 3], "{verify:?}");
+            seen.push(written);
+        }
+        assert!(seen[0] != seen[1] && seen[1] != seen[2] && seen[0] != seen[2], "{seen:?}");
+    }
+
+    #[test]
+    fn an_output_the_phase_does_not_expose_is_named() {
+        let spec = trainer_spec(json!({ "verify": { "prepare": ["weights"] } }));
+        let err = run(&spec, &out_dir("unexposed"), trainer).unwrap_err().to_string();
+        assert_eq!(err, "rust/trainer exposes no output 'weights' after phase 'prepare'");
     }
 }

@@ -26,9 +26,7 @@ use crate::data::OutputArray;
 use crate::protocol::Spec;
 use crate::task::{Compute, Report, Task};
 use crate::tasks::classical::dense::SmartcoreRows;
-use crate::tasks::classical::supervised::{
-    Loaded, ModelFacts, Rows, Supervised, SupervisedRow, SupervisedTask,
-};
+use crate::tasks::classical::supervised::{Loaded, Rows, Supervised, SupervisedRow, SupervisedTask};
 use crate::tasks::classical::{self, Dataset, SplitParams};
 use crate::tasks::shared::{dense_element_type, element_type};
 
@@ -125,14 +123,12 @@ fn r2_rmse(pred: &Array1<f64>, truth: &Array1<f64>) -> (f64, f64) {
     (1.0 - residual_ss / total_ss, (residual_ss / n).sqrt())
 }
 
-fn coef_outputs(coef: Array1<f64>, intercept: f64) -> ModelFacts {
-    ModelFacts {
-        outputs: vec![
-            ("coef", OutputArray::F64Vector(coef)),
-            ("intercept", OutputArray::F64Vector(ndarray::array![intercept])),
-        ],
-        ..ModelFacts::default()
-    }
+/// The outputs of `fit`; the intercept, a number, as an array of one.
+fn coef_outputs(coef: Array1<f64>, intercept: f64) -> Vec<(&'static str, OutputArray)> {
+    vec![
+        ("coef", OutputArray::F64Vector(coef)),
+        ("intercept", OutputArray::F64Vector(ndarray::array![intercept])),
+    ]
 }
 
 // ---------------------------------------------------------------------------
@@ -170,7 +166,7 @@ impl SupervisedRow for LinfaOls {
         Ok(pred[0])
     }
 
-    fn facts(&self, model: &Self::Model<'_>) -> ModelFacts {
+    fn fit_outputs(&self, model: &Self::Model<'_>) -> Vec<(&'static str, OutputArray)> {
         coef_outputs(model.params().clone(), model.intercept())
     }
 
@@ -237,7 +233,7 @@ impl SupervisedRow for SmartcoreOls {
         Ok(pred[0])
     }
 
-    fn facts(&self, model: &SmartcoreModel) -> ModelFacts {
+    fn fit_outputs(&self, model: &SmartcoreModel) -> Vec<(&'static str, OutputArray)> {
         let coefficients = model.coefficients();
         let coef = (0..coefficients.shape().0).map(|i| *coefficients.get((i, 0))).collect();
         coef_outputs(coef, *model.intercept())
@@ -292,7 +288,12 @@ mod tests {
         for (implementation, create) in
             [("rust/linfa", rust_linfa as crate::task::Constructor), ("rust/smartcore", rust_smartcore)]
         {
-            let spec = exact_spec(implementation);
+            let mut spec = exact_spec(implementation);
+            (spec.warmup, spec.repetitions) = (1, 3);
+            crate::runner::verify(
+                &mut spec,
+                &[("fit", &["coef", "intercept"]), ("predict_batch", &["test_pred"])],
+            );
             let out = std::env::temp_dir().join(format!(
                 "equibench-linreg-test-{}-{}",
                 std::process::id(),
@@ -301,6 +302,7 @@ mod tests {
             std::fs::create_dir_all(&out).unwrap();
             let result = crate::runner::run(&spec, &out, create).unwrap();
             assert_eq!(result.phases.keys().collect::<Vec<_>>(), ["load", "fit", "predict_batch"]);
+            assert_eq!(crate::runner::assert_digests_of_written_outputs(&spec, &result, &out), 2);
             let coef: Array1<f64> = data::read_npy(&out.join("coef.npy")).unwrap();
             let intercept: Array1<f64> = data::read_npy(&out.join("intercept.npy")).unwrap();
             assert!(

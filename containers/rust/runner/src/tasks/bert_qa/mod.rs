@@ -801,6 +801,29 @@ impl Outputs {
         self.latency_ns.push(latency_ns);
         self.model_ns.push(model_ns);
     }
+
+    /// Every output, as arrays: the features, their logits and the answers,
+    /// concatenated over all features and questions.
+    fn arrays(&self) -> Result<Vec<(&'static str, OutputArray)>> {
+        let vector = |values: &[i64]| OutputArray::I64Vector(Array1::from(values.to_vec()));
+        let matrix = |values: Vec<i64>, cols: usize| -> Result<OutputArray> {
+            Ok(OutputArray::I64Matrix(Array2::from_shape_vec((values.len() / cols, cols), values)?))
+        };
+        Ok(vec![
+            ("feature_question", vector(&self.feature_question)),
+            ("feature_lengths", vector(&self.feature_lengths)),
+            ("input_ids", vector(&self.input_ids)),
+            ("token_type_ids", vector(&self.token_type_ids)),
+            ("attention_mask", vector(&self.attention_mask)),
+            ("offsets", matrix(self.offsets.clone(), 2)?),
+            ("start_logits", OutputArray::F32Vector(Array1::from(self.start_logits.clone()))),
+            ("end_logits", OutputArray::F32Vector(Array1::from(self.end_logits.clone()))),
+            ("answer_tokens", matrix(self.answer_tokens.concat(), 3)?),
+            ("answer_chars", matrix(self.answer_chars.concat(), 2)?),
+            ("latency_ns", vector(&self.latency_ns)),
+            ("model_ns", vector(&self.model_ns)),
+        ])
+    }
 }
 
 fn nanos(duration: std::time::Duration) -> i64 {
@@ -888,7 +911,15 @@ impl<E: Engine> Task for Answer<'_, E> {
         }
     }
 
+    fn phase_outputs(&self, phase: &str) -> Result<Vec<(&'static str, OutputArray)>> {
+        match phase {
+            "answer" => self.outputs.arrays(),
+            _ => Ok(Vec::new()),
+        }
+    }
+
     fn report(self: Box<Self>) -> Result<Report> {
+        let written = self.outputs_of(&["answer"])?;
         let Answer { setup, runtime, loaded, outputs } = *self;
         let Loaded { engine, squad, .. } = loaded.expect("load ran");
         let engine_report = E::report(&runtime, &engine)?;
@@ -941,25 +972,7 @@ impl<E: Engine> Task for Answer<'_, E> {
         if !unread.is_empty() {
             report.notes.push(format!("inputs this engine does not read: {}", unread.join(", ")));
         }
-        let tokens = outputs.input_ids.len();
-        let questions = outputs.answer_tokens.len();
-        let matrix = |values: Vec<i64>, rows: usize, cols: usize| -> Result<Array2<i64>> {
-            Ok(Array2::from_shape_vec((rows, cols), values)?)
-        };
-        report.outputs = vec![
-            ("feature_question", OutputArray::I64Vector(outputs.feature_question.into())),
-            ("feature_lengths", OutputArray::I64Vector(outputs.feature_lengths.into())),
-            ("input_ids", OutputArray::I64Vector(outputs.input_ids.into())),
-            ("token_type_ids", OutputArray::I64Vector(outputs.token_type_ids.into())),
-            ("attention_mask", OutputArray::I64Vector(outputs.attention_mask.into())),
-            ("offsets", OutputArray::I64Matrix(matrix(outputs.offsets, tokens, 2)?)),
-            ("start_logits", OutputArray::F32Vector(Array1::from(outputs.start_logits))),
-            ("end_logits", OutputArray::F32Vector(Array1::from(outputs.end_logits))),
-            ("answer_tokens", OutputArray::I64Matrix(matrix(outputs.answer_tokens.concat(), questions, 3)?)),
-            ("answer_chars", OutputArray::I64Matrix(matrix(outputs.answer_chars.concat(), questions, 2)?)),
-            ("latency_ns", OutputArray::I64Vector(outputs.latency_ns.into())),
-            ("model_ns", OutputArray::I64Vector(outputs.model_ns.into())),
-        ];
+        report.outputs = written;
         Ok(report)
     }
 }

@@ -544,10 +544,16 @@ fn ort_needs_its_library() {
 
 #[test]
 fn answers_through_the_core() {
-    let spec = spec("rust/candle", json!({}));
+    let mut spec = spec("rust/candle", json!({}));
+    crate::runner::verify(
+        &mut spec,
+        &[("answer", &["start_logits", "end_logits", "answer_tokens", "answer_chars"])],
+    );
     let out = std::env::temp_dir().join(format!("equibench-bert-qa-test-{}", std::process::id()));
     std::fs::create_dir_all(&out).unwrap();
-    let result = serde_json::to_value(crate::runner::run(&spec, &out, rust_candle).unwrap()).unwrap();
+    let result = crate::runner::run(&spec, &out, rust_candle).unwrap();
+    assert_eq!(crate::runner::assert_digests_of_written_outputs(&spec, &result, &out), 1);
+    let result = serde_json::to_value(result).unwrap();
     let vector =
         |name: &str| -> Array1<i64> { read_npy::<i64, Ix1>(&out.join(format!("{name}.npy"))).unwrap() };
     let matrix =

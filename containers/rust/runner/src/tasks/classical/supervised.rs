@@ -57,10 +57,9 @@ pub enum Rows {
     Test,
 }
 
-/// Facts read from a fitted model: extra outputs, metrics and notes.
+/// Facts read from a fitted model: metrics and notes.
 #[derive(Default)]
 pub struct ModelFacts {
-    pub outputs: Vec<(&'static str, OutputArray)>,
     pub metrics: Vec<(&'static str, f64)>,
     pub notes: Vec<String>,
 }
@@ -93,6 +92,10 @@ pub trait SupervisedRow: 'static {
         loaded: &Loaded<Self::Target, Self::Prepared>,
         row: usize,
     ) -> Result<Self::Target>;
+    /// The outputs `fit` computes, read from the fitted model (none by default).
+    fn fit_outputs(&self, _model: &Self::Model<'_>) -> Vec<(&'static str, OutputArray)> {
+        Vec::new()
+    }
     fn facts(&self, _model: &Self::Model<'_>) -> ModelFacts {
         ModelFacts::default()
     }
@@ -107,7 +110,7 @@ pub trait SupervisedRow: 'static {
 /// What a supervised task defines, whatever the library computes it.
 pub trait SupervisedTask {
     type Target: Prediction;
-    /// Every output: `test_pred` and those the rows' [`ModelFacts`] give.
+    /// Every output: `test_pred` and those the rows' [`SupervisedRow::fit_outputs`] give.
     const OUTPUTS: &'static [&'static str];
     /// Whether [`SupervisedTask::metrics`] needs predictions for the train rows.
     const NEEDS_TRAIN_PRED: bool;
@@ -207,7 +210,16 @@ impl<K: SupervisedTask, R: SupervisedRow<Target = K::Target>> Task for Supervise
         Ok(())
     }
 
+    fn phase_outputs(&self, phase: &str) -> Result<Vec<(&'static str, OutputArray)>> {
+        Ok(match (phase, &self.model, &self.test_pred) {
+            ("fit", Some(model), _) => self.row.fit_outputs(model),
+            ("predict_batch", _, Some(pred)) => vec![("test_pred", K::Target::output(pred.clone()))],
+            _ => Vec::new(),
+        })
+    }
+
     fn report(self: Box<Self>) -> Result<Report> {
+        let outputs = self.outputs_of(&["fit", "predict_batch"])?;
         let Supervised { task, row, mut report, loaded, model, test_pred, single_pred, .. } = *self;
         let (loaded, model) = (loaded.expect("load ran"), model.expect("fit ran"));
         let test_pred = test_pred.expect("predict_batch ran");
@@ -226,8 +238,7 @@ impl<K: SupervisedTask, R: SupervisedRow<Target = K::Target>> Task for Supervise
         }
         let single_pred = single_pred.expect("predict_single ran");
         report.notes.extend(single_vs_batch(&single_pred, &test_pred).into_iter().chain(facts.notes));
-        report.outputs = facts.outputs;
-        report.outputs.push(("test_pred", K::Target::output(test_pred)));
+        report.outputs = outputs;
         Ok(report)
     }
 }

@@ -619,7 +619,36 @@ impl<E: Engine> Task for CnnCifar10<'_, E> {
         }
     }
 
+    fn phase_outputs(&self, phase: &str) -> Result<Vec<(&'static str, OutputArray)>> {
+        let outputs = &self.outputs;
+        let vector = |values: &[f64]| OutputArray::F64Vector(Array1::from(values.to_vec()));
+        Ok(match phase {
+            "train" => {
+                let losses = &outputs.losses;
+                vec![
+                    ("step1_loss", vector(&losses[..losses.len().min(1)])),
+                    ("early_losses", vector(&losses[..losses.len().min(EARLY_STEPS)])),
+                    ("step1_params", OutputArray::F32Vector(Array1::from(outputs.step1_params.clone()))),
+                    ("train_step_ns", OutputArray::I64Vector(Array1::from(outputs.step_ns.clone()))),
+                ]
+            }
+            "evaluate" => {
+                vec![("test_pred", OutputArray::I64Vector(Array1::from(outputs.test_pred.clone())))]
+            }
+            "check_f64" => {
+                let rows = outputs.f64_losses.len();
+                let params = Array2::from_shape_vec((rows, PARAMETER_COUNT), outputs.f64_params.clone())?;
+                vec![
+                    ("f64_losses", vector(&outputs.f64_losses)),
+                    ("f64_params", OutputArray::F64Matrix(params)),
+                ]
+            }
+            _ => Vec::new(),
+        })
+    }
+
     fn report(self: Box<Self>) -> Result<Report> {
+        let written = self.outputs_of(&["train", "evaluate", "check_f64"])?;
         let CnnCifar10 { params, engine, host, model, outputs, .. } = *self;
         let (host, model) = (host.expect("load ran"), model.expect("build ran"));
         let engine_report = engine.report(&model)?;
@@ -635,23 +664,7 @@ impl<E: Engine> Task for CnnCifar10<'_, E> {
         report.metrics.push("test_accuracy", accuracy(&test_pred, &test_labels));
         let last = &outputs.losses[outputs.losses.len().saturating_sub(FINAL_STEPS)..];
         report.metrics.push("final_loss", last.iter().sum::<f64>() / last.len() as f64);
-        let f64_rows = outputs.f64_losses.len();
-        let early = outputs.losses.len().min(EARLY_STEPS);
-        report.outputs = vec![
-            ("step1_loss", OutputArray::F64Vector(Array1::from(outputs.losses[..1].to_vec()))),
-            ("early_losses", OutputArray::F64Vector(Array1::from(outputs.losses[..early].to_vec()))),
-            ("step1_params", OutputArray::F32Vector(Array1::from(outputs.step1_params))),
-            ("test_pred", OutputArray::I64Vector(test_pred)),
-            ("train_step_ns", OutputArray::I64Vector(Array1::from(outputs.step_ns))),
-            ("f64_losses", OutputArray::F64Vector(Array1::from(outputs.f64_losses))),
-            (
-                "f64_params",
-                OutputArray::F64Matrix(Array2::from_shape_vec(
-                    (f64_rows, PARAMETER_COUNT),
-                    outputs.f64_params,
-                )?),
-            ),
-        ];
+        report.outputs = written;
         Ok(report)
     }
 }

@@ -202,10 +202,15 @@ fn bad_batches_name_the_file() {
 /// The candle row through the runner core: every output, in its shape, the f32 and f64 runs agreeing.
 #[test]
 fn candle_trains_through_the_core() {
-    let spec = small_spec(json!({}));
+    let mut spec = small_spec(json!({}));
+    crate::runner::verify(
+        &mut spec,
+        &[("train", &["step1_loss", "early_losses", "step1_params"]), ("evaluate", &["test_pred"])],
+    );
     let out = std::env::temp_dir().join(format!("equibench-cnn-test-{}", std::process::id()));
     std::fs::create_dir_all(&out).unwrap();
     let result = crate::runner::run(&spec, &out, rust_candle).unwrap();
+    assert_eq!(crate::runner::assert_digests_of_written_outputs(&spec, &result, &out), 2);
     // check_f64 ran (its outputs exist) but is not measured.
     assert_eq!(result.phases.keys().collect::<Vec<_>>(), ["load", "build", "train", "evaluate"]);
     let result = serde_json::to_value(result).unwrap();

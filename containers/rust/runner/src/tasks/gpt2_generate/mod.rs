@@ -482,9 +482,33 @@ impl<E: Engine> Task for Generate<'_, E> {
         }
     }
 
+    fn phase_outputs(&self, phase: &str) -> Result<Vec<(&'static str, OutputArray)>> {
+        let outputs = &self.outputs;
+        Ok(match phase {
+            "load" => match &self.loaded {
+                Some(Loaded { prompts, .. }) => {
+                    let lengths: Array1<i64> = prompts.iter().map(|ids| ids.len() as i64).collect();
+                    vec![
+                        ("prompt_ids", OutputArray::I64Vector(prompts.concat().into())),
+                        ("prompt_lengths", OutputArray::I64Vector(lengths)),
+                    ]
+                }
+                None => Vec::new(),
+            },
+            "prefill" => vec![("first_logits", OutputArray::F32Matrix(outputs.first_logits.clone()))],
+            "decode" => vec![
+                ("generated_ids", OutputArray::I64Matrix(outputs.generated.clone())),
+                ("step_top2", OutputArray::F32Array3(outputs.top2.clone())),
+                ("decode_step_ns", OutputArray::I64Matrix(outputs.step_ns.clone())),
+            ],
+            _ => Vec::new(),
+        })
+    }
+
     fn report(self: Box<Self>) -> Result<Report> {
+        let written = self.outputs_of(&["load", "prefill", "decode"])?;
         let Generate { setup, runtime, loaded, outputs, .. } = *self;
-        let Outputs { first_logits, generated, top2: step_top2, step_ns } = outputs;
+        let Outputs { generated, top2: step_top2, .. } = outputs;
         let Loaded { engine, prompts } = loaded.expect("load ran");
         let engine_report = E::report(&runtime, &engine)?;
         let mut report = Report::new(engine_report.framework, engine_report.compute);
@@ -527,15 +551,7 @@ impl<E: Engine> Task for Generate<'_, E> {
         if !unread.is_empty() {
             report.notes.push(format!("inputs this engine does not read: {}", unread.join(", ")));
         }
-        let lengths: Array1<i64> = prompts.iter().map(|ids| ids.len() as i64).collect();
-        report.outputs = vec![
-            ("prompt_ids", OutputArray::I64Vector(prompts.concat().into())),
-            ("prompt_lengths", OutputArray::I64Vector(lengths)),
-            ("first_logits", OutputArray::F32Matrix(first_logits)),
-            ("generated_ids", OutputArray::I64Matrix(generated)),
-            ("step_top2", OutputArray::F32Array3(step_top2)),
-            ("decode_step_ns", OutputArray::I64Matrix(step_ns)),
-        ];
+        report.outputs = written;
         Ok(report)
     }
 }

@@ -250,10 +250,20 @@ fn ort_needs_its_library() {
 
 #[test]
 fn generates_greedily_through_the_core() {
-    let spec = spec("rust/candle", json!({}));
+    let mut spec = spec("rust/candle", json!({}));
+    crate::runner::verify(
+        &mut spec,
+        &[
+            ("load", &["prompt_ids", "prompt_lengths"]),
+            ("prefill", &["first_logits"]),
+            ("decode", &["generated_ids", "step_top2"]),
+        ],
+    );
     let out = std::env::temp_dir().join(format!("equibench-gpt2-test-{}", std::process::id()));
     std::fs::create_dir_all(&out).unwrap();
-    let result = serde_json::to_value(crate::runner::run(&spec, &out, rust_candle).unwrap()).unwrap();
+    let result = crate::runner::run(&spec, &out, rust_candle).unwrap();
+    assert_eq!(crate::runner::assert_digests_of_written_outputs(&spec, &result, &out), 3);
+    let result = serde_json::to_value(result).unwrap();
 
     let ids: Array1<i64> = read_npy::<i64, Ix1>(&out.join("prompt_ids.npy")).unwrap();
     assert_eq!(ids, ndarray::array![3, 5, 6, 3]);

@@ -17,7 +17,7 @@ use anyhow::{Context, Result, bail};
 use ndarray::{Array1, Array2};
 use serde_json::Value;
 
-use crate::data::{self, CsvSchema};
+use crate::data::{self, CsvSchema, OutputArray};
 use crate::protocol::Spec;
 use crate::task::{Compute, Report, Task};
 use crate::tasks::shared::{accuracy, element_type};
@@ -112,7 +112,37 @@ impl Task for IrisMlp<'_> {
         Ok(())
     }
 
+    fn phase_outputs(&self, phase: &str) -> Result<Vec<(&'static str, OutputArray)>> {
+        use OutputArray::{F64Matrix, F64Vector, I64Vector};
+        if phase == "load" {
+            // Until `phase_done` builds the model, the last load's data is in `loaded`.
+            let data = self.loaded.as_ref().map(|(data, _)| data).or(self.model.as_ref().map(|m| &m.data));
+            return Ok(data
+                .map(|data| vec![("train_x", F64Matrix(data.train_x.clone()))])
+                .unwrap_or_default());
+        }
+        let Some(model) = &self.model else { return Ok(Vec::new()) };
+        Ok(match phase {
+            "train" => {
+                let w = &model.weights;
+                vec![
+                    ("W1", F64Matrix(w.w1.clone())),
+                    ("b1", F64Vector(w.b1.clone())),
+                    ("W2", F64Matrix(w.w2.clone())),
+                    ("b2", F64Vector(w.b2.clone())),
+                    ("loss_curve", F64Vector(model.loss_curve.clone())),
+                ]
+            }
+            "infer_batch" => vec![
+                ("test_pred", I64Vector(model.batch_pred.clone())),
+                ("test_proba", F64Matrix(model.batch_proba.clone())),
+            ],
+            _ => Vec::new(),
+        })
+    }
+
     fn report(self: Box<Self>) -> Result<Report> {
+        let mut outputs = self.outputs_of(&["load", "train", "infer_batch"])?;
         let mut model = self.model.expect("the core ran every phase");
         let mut report = Report::new("ndarray", Compute::CallingThread { library: "rust/pure" });
         report.dtype = Some(element_type(&model.weights.w1));
@@ -124,7 +154,9 @@ impl Task for IrisMlp<'_> {
         let labels = |y: &[usize]| y.iter().map(|&c| c as i64).collect::<Array1<i64>>();
         report.metrics.push("train_accuracy", accuracy(&model.train_pred, &labels(&model.data.train_y)));
         report.metrics.push("test_accuracy", accuracy(&model.batch_pred, &labels(&model.data.test_y)));
-        report.outputs = model.into_outputs();
+        // train_pred is no phase's: predicted here, from the trained weights.
+        outputs.push(("train_pred", OutputArray::I64Vector(model.train_pred)));
+        report.outputs = outputs;
         Ok(report)
     }
 }
@@ -301,6 +333,24 @@ mod tests {
         let names: Vec<&str> = batch_only.metrics.keys().collect();
         assert_eq!(names, ["train_accuracy", "test_accuracy"]);
         assert_eq!(all.unwrap().metrics.0, batch_only.metrics.0);
+    }
+
+    #[test]
+    fn timed_repetitions_hash_to_the_outputs_written() {
+        let mut spec = small_spec(&["load", "train", "infer_single", "infer_batch"]);
+        spec.repetitions = 3;
+        crate::runner::verify(
+            &mut spec,
+            &[
+                ("load", &["train_x"]),
+                ("train", &["W1", "b1", "W2", "b2", "loss_curve"]),
+                ("infer_batch", &["test_pred", "test_proba"]),
+            ],
+        );
+        let out = std::env::temp_dir().join(format!("equibench-iris-verify-test-{}", std::process::id()));
+        std::fs::create_dir_all(&out).unwrap();
+        let result = crate::runner::run(&spec, &out, rust_pure).unwrap();
+        assert_eq!(crate::runner::assert_digests_of_written_outputs(&spec, &result, &out), 3);
     }
 
     #[test]

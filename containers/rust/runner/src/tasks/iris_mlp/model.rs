@@ -8,7 +8,6 @@ use super::Params;
 use super::kernels::{
     affine, column_sums, contiguous, contiguous_mut, sgd_step, softmax_rows, transpose_times,
 };
-use crate::data::OutputArray;
 use crate::tasks::shared::argmax;
 
 /// Normalised train and test sets, rows in split order.
@@ -195,23 +194,6 @@ impl Model {
         let (n, h, k) = (self.data.train_x.nrows(), self.weights.w1.ncols(), self.weights.w2.ncols());
         let (mut hid, mut proba) = (Array2::zeros((n, h)), Array2::zeros((n, k)));
         forward_proba(&self.data.train_x, &self.weights, &mut hid, &mut proba, &mut self.train_pred);
-    }
-
-    /// Every output of the task (PROTOCOL.md), from the last runs.
-    pub fn into_outputs(self) -> Vec<(&'static str, OutputArray)> {
-        use OutputArray::{F64Matrix, F64Vector, I64Vector};
-        let Weights { w1, b1, w2, b2 } = self.weights;
-        vec![
-            ("W1", F64Matrix(w1)),
-            ("b1", F64Vector(b1)),
-            ("W2", F64Matrix(w2)),
-            ("b2", F64Vector(b2)),
-            ("loss_curve", F64Vector(self.loss_curve)),
-            ("train_x", F64Matrix(self.data.train_x)),
-            ("train_pred", I64Vector(self.train_pred)),
-            ("test_pred", I64Vector(self.batch_pred)),
-            ("test_proba", F64Matrix(self.batch_proba)),
-        ]
     }
 }
 

@@ -115,6 +115,20 @@ impl<'s, R: KmeansRow> Kmeans<'s, R> {
     fn new(spec: &'s Spec, params: Params, row: R, report: Report) -> Self {
         Kmeans { spec, params, row, report, loaded: None, model: None, labels: None }
     }
+
+    /// The fitted model's centroids, k × the data's columns.
+    fn centroids(&self, model: &R::Model, blobs: &Blobs) -> Result<Array2<f64>> {
+        let centroids = self.row.centroids(model)?;
+        if centroids.dim() != (self.params.k, blobs.x.ncols()) {
+            bail!(
+                "the fitted model has {:?} centroids, expected [{}, {}]",
+                centroids.shape(),
+                self.params.k,
+                blobs.x.ncols()
+            );
+        }
+        Ok(centroids)
+    }
 }
 
 impl<R: KmeansRow> Task for Kmeans<'_, R> {
@@ -145,7 +159,19 @@ impl<R: KmeansRow> Task for Kmeans<'_, R> {
         Ok(())
     }
 
+    fn phase_outputs(&self, phase: &str) -> Result<Vec<(&'static str, OutputArray)>> {
+        Ok(match (phase, &self.loaded, &self.model, &self.labels) {
+            ("fit", Some((blobs, _)), Some(model), _) => {
+                vec![("centroids", OutputArray::F64Matrix(self.centroids(model, blobs)?))]
+            }
+            ("predict_batch", _, _, Some(labels)) => vec![("labels", OutputArray::I64Vector(labels.clone()))],
+            _ => Vec::new(),
+        })
+    }
+
     fn report(self: Box<Self>) -> Result<Report> {
+        // The centroids among them have the shape checked (`Kmeans::centroids`).
+        let outputs = self.outputs_of(&["fit", "predict_batch"])?;
         let Kmeans { params, row, mut report, loaded, model, labels, .. } = *self;
         let ((blobs, prepared), model) = (loaded.expect("load ran"), model.expect("fit ran"));
         let labels = labels.expect("predict_batch ran");
@@ -154,24 +180,13 @@ impl<R: KmeansRow> Task for Kmeans<'_, R> {
         report.hp = row.manifest_hp(&blobs, &prepared);
 
         let centroids = row.centroids(&model)?;
-        if centroids.dim() != (params.k, blobs.x.ncols()) {
-            bail!(
-                "the fitted model has {:?} centroids, expected [{}, {}]",
-                centroids.shape(),
-                params.k,
-                blobs.x.ncols()
-            );
-        }
         report.metrics.push("inertia", inertia(blobs.x.view(), centroids.view(), &labels)?);
         let n_iter = row.n_iter(&blobs, &prepared, &model)?;
         report.metrics.push("n_iter", n_iter as f64);
         if n_iter >= params.max_iter {
             report.notes.push(format!("ran the full max_iter = {} iterations", params.max_iter));
         }
-        report.outputs = vec![
-            ("centroids", OutputArray::F64Matrix(centroids)),
-            ("labels", OutputArray::I64Vector(labels)),
-        ];
+        report.outputs = outputs;
         Ok(report)
     }
 }
@@ -252,6 +267,43 @@ mod tests {
         Blobs {
             x: ndarray::array![[0.0, 0.0], [0.0, 1.0], [10.0, 10.0], [10.0, 11.5], [0.5, 0.5], [9.5, 10.0]],
             init: ndarray::array![[1.0, 1.0], [8.0, 8.0]],
+        }
+    }
+
+    /// Both rows through the runner core, every timed repetition hashing to the outputs written.
+    #[test]
+    fn timed_repetitions_hash_to_the_outputs_written() {
+        let Blobs { x, init } = blobs();
+        let file = |name: &str, array: Array2<f64>| {
+            let path = crate::data::test_file(name, b"");
+            OutputArray::F64Matrix(array).write(&path).unwrap();
+            path
+        };
+        let inputs = serde_json::json!({
+            "data": { "path": file("blobs.npy", x), "kind": "npy" },
+            "init": { "path": file("init.npy", init), "kind": "npy" }
+        });
+        for (implementation, create) in
+            [("rust/linfa", rust_linfa as crate::task::Constructor), ("rust/smartcore", rust_smartcore)]
+        {
+            let mut spec = crate::protocol::test_spec(serde_json::json!({
+                "task": "kmeans-blobs", "impl": implementation, "warmup": 1, "repetitions": 3,
+                "phases": ["load", "fit", "predict_batch"], "params": { "k": 2, "max_iter": 50 },
+                "inputs": inputs
+            }))
+            .unwrap();
+            crate::runner::verify(&mut spec, &[("fit", &["centroids"]), ("predict_batch", &["labels"])]);
+            let out = std::env::temp_dir().join(format!(
+                "equibench-kmeans-test-{}-{}",
+                std::process::id(),
+                &implementation[5..]
+            ));
+            std::fs::create_dir_all(&out).unwrap();
+            let result = crate::runner::run(&spec, &out, create).unwrap();
+            assert_eq!(crate::runner::assert_digests_of_written_outputs(&spec, &result, &out), 2);
+            let labels: Array1<i64> = data::read_npy(&out.join("labels.npy")).unwrap();
+            let (near, far) = (labels[0], labels[2]);
+            assert!(near != far && labels == ndarray::array![near, near, far, far, near, far], "{labels}");
         }
     }
 

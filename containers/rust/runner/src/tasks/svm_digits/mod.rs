@@ -222,6 +222,48 @@ mod tests {
         assert_eq!(vote([(5, 7, -1.0), (2, 5, 1.0)]), 2);
     }
 
+    /// Both rows through the runner core on 400 separable rows (40 of each digit), every timed
+    /// repetition hashing to the outputs written.
+    #[test]
+    fn timed_repetitions_hash_to_the_outputs_written() {
+        let mut csv = columns().join(",") + "\n";
+        for row in 0..400usize {
+            let digit = row % 10;
+            let pixels = (0..N_PIXELS).map(|i| {
+                let on = i / 6 == digit;
+                (if on { 12 } else { 0 } + (i * 7 + row * 3) % 4).to_string()
+            });
+            csv += &(pixels.collect::<Vec<_>>().join(",") + &format!(",{digit}\n"));
+        }
+        let split = crate::data::test_file("svm_split.npy", b"");
+        crate::data::OutputArray::I64Vector((0..400).collect()).write(&split).unwrap();
+        let inputs = serde_json::json!({
+            "data": { "path": crate::data::test_file("svm_digits.csv", csv.as_bytes()), "kind": "csv" },
+            "split": { "path": split, "kind": "npy" }
+        });
+        for (implementation, create) in
+            [("rust/linfa", rust_linfa as crate::task::Constructor), ("rust/smartcore", rust_smartcore)]
+        {
+            let mut spec = crate::protocol::test_spec(serde_json::json!({
+                "task": "svm-digits", "impl": implementation, "warmup": 1, "repetitions": 3,
+                "phases": ["load", "fit", "predict_batch", "predict_single"],
+                "params": { "n_train": 350, "single_rows": 3, "C": 1.0, "tol": 0.001, "kernel": "linear" },
+                "inputs": inputs
+            }))
+            .unwrap();
+            crate::runner::verify(&mut spec, &[("predict_batch", &["test_pred"])]);
+            let out = std::env::temp_dir().join(format!(
+                "equibench-svm-test-{}-{}",
+                std::process::id(),
+                &implementation[5..]
+            ));
+            std::fs::create_dir_all(&out).unwrap();
+            let result = crate::runner::run(&spec, &out, create).unwrap();
+            assert_eq!(crate::runner::assert_digests_of_written_outputs(&spec, &result, &out), 1);
+            assert_eq!(result.metrics.get("test_accuracy"), Some(&1.0), "{implementation}");
+        }
+    }
+
     #[test]
     fn header_has_64_pixels_and_the_digit() {
         let columns = columns();

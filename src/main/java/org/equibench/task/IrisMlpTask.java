@@ -92,6 +92,18 @@ public final class IrisMlpTask implements Task {
         return "rust/pure";
     }
 
+    /**
+     * Ten processes per row at full scale: each JVM fork settles into a fast or a slow JIT mode, and the machine
+     * drifts between processes, so the process is what the two-level bootstrap resamples. Three processes allow only
+     * ten distinct resamples and one slow fork moves a median by a third; ten make the interval of a ratio hold from
+     * one run to the next. A process of this task takes a few seconds, so the cost is small.
+     */
+    @Override
+    public Scale.Plan plan(Scale scale) {
+        return scale == Scale.FULL ? new Scale.Plan(Scale.FULL.warmup, Scale.FULL.warmupMinMs, Scale.FULL.repetitions, 10)
+                : scale.plan();
+    }
+
     @Override
     public String dtype() {
         return "f64";
@@ -105,6 +117,11 @@ public final class IrisMlpTask implements Task {
     @Override
     public List<String> outputs() {
         return List.of("W1", "b1", "W2", "b2", "loss_curve", "train_x", "train_pred", "test_pred", "test_proba");
+    }
+
+    @Override
+    public Map<String, List<String>> verifiedOutputs() {
+        return Map.of("train", List.of("W1", "b1", "W2", "b2", "loss_curve"), "infer_batch", List.of("test_pred", "test_proba"));
     }
 
     @Override
