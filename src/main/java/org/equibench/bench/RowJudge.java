@@ -43,10 +43,16 @@ public final class RowJudge {
         if (!run.ok()) {
             return row(task, impl, ResultRow.ERROR, run.error(), null, List.of(), List.of(), run, null, null, List.of(), rounds);
         }
+        List<CheckOutcome> timedWork = TimedWorkCheck.outcomes(task, impl, rounds.stream().filter(RowRun::ok).toList());
         if (reference.noGoldenKept() && impl.id().equals(task.referenceImpl())) {
-            CheckOutcome self = new CheckOutcome("all outputs", impl.id(), "is_reference", 0, 0,
-                    "this row defines the reference; " + reference.unavailable(), true, null);
-            return row(task, impl, ResultRow.PASSED, "", impl.id() + " (itself)", List.of(self), List.of(), run, run, cold,
+            List<CheckOutcome> outcomes = new ArrayList<>(List.of(new CheckOutcome("all outputs", impl.id(), "is_reference", 0, 0,
+                    "this row defines the reference; " + reference.unavailable(), true, null)));
+            outcomes.addAll(timedWork);
+            if (timedWork.stream().anyMatch(o -> !o.passed())) {
+                return row(task, impl, ResultRow.FAILED, timedWorkProblems(timedWork), impl.id() + " (itself)", outcomes, List.of(),
+                        run, null, null, List.of(), rounds);
+            }
+            return row(task, impl, ResultRow.PASSED, "", impl.id() + " (itself)", outcomes, List.of(), run, run, cold,
                     okRounds(rounds), rounds);
         }
         if (!reference.available()) {
@@ -54,14 +60,18 @@ public final class RowJudge {
                     + reference.unavailable(), null, List.of(), List.of(), run, null, null, List.of(), rounds);
         }
         String label = reference.outputs().label();
-        List<CheckOutcome> outcomes = EquivalenceGate.evaluate(task.checks(impl), TaskMatrix.outputsOf(run, impl.id()),
-                reference.outputs());
+        List<CheckOutcome> outcomes = new ArrayList<>(EquivalenceGate.evaluate(task.checks(impl), TaskMatrix.outputsOf(run, impl.id()),
+                reference.outputs()));
         List<ManifestComparison.Difference> differences = ManifestComparison.compare(reference.manifest(),
                 Manifest.of(run.result().runtime()), task.declaredDifferences(impl));
         List<String> problems = new ArrayList<>();
         long failed = outcomes.stream().filter(o -> !o.passed()).count();
         if (failed > 0) {
             problems.add(failed + " of " + outcomes.size() + " equivalence checks failed against " + label);
+        }
+        outcomes.addAll(timedWork);
+        if (timedWork.stream().anyMatch(o -> !o.passed())) {
+            problems.add(timedWorkProblems(timedWork));
         }
         differences.stream().filter(d -> !d.declared()).forEach(d -> problems.add("manifest field " + d.field()
                 + " differs from " + label + " (" + d.reference() + " there, " + d.actual() + " here) and the task does not declare it"));
@@ -70,6 +80,10 @@ public final class RowJudge {
                     List.of(), rounds);
         }
         return row(task, impl, ResultRow.PASSED, "", label, outcomes, differences, run, run, cold, okRounds(rounds), rounds);
+    }
+
+    private static String timedWorkProblems(List<CheckOutcome> timedWork) {
+        return String.join("; ", timedWork.stream().filter(o -> !o.passed()).map(CheckOutcome::problem).toList());
     }
 
     /** How many samples of a phase each process gave, in the order {@link RowRounds#pooled} pools them. */

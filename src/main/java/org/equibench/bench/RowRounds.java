@@ -45,7 +45,8 @@ public final class RowRounds {
                     median(each.stream().map(PhaseSamples::peakRssBytes).toList()),
                     each.stream().allMatch(p -> Boolean.TRUE.equals(p.hwmReset())),
                     median(each.stream().map(PhaseSamples::allocatedBytes).toList()),
-                    median(each.stream().map(PhaseSamples::firstCallNs).toList())));
+                    median(each.stream().map(PhaseSamples::firstCallNs).toList()),
+                    pooledDigests(each)));
         }
         RunResult merged = new RunResult(lr.protocol(), lr.task(), lr.impl(), lr.status(), lr.error(), lr.runtime(),
                 lr.metrics(), phases, lr.outputs(), lr.notes(), lr.timeline());
@@ -53,6 +54,16 @@ public final class RowRounds {
         long peak = rounds.stream().mapToLong(RowRun::peakRssBytes).max().orElse(-1);
         return new RowRun(last.spec(), merged, null, 0, wall, peak, last.stderrTail(), last.outDir(), last.timeline(),
                 last.spawnEpochNs(), last.environment(), last.host());
+    }
+
+    /** Every process's output digests, in the order the samples are pooled; null unless every process reported them. */
+    private static List<String> pooledDigests(List<PhaseSamples> each) {
+        if (each.stream().anyMatch(p -> p.outputSha256() == null)) {
+            return null;
+        }
+        List<String> digests = new ArrayList<>();
+        each.forEach(p -> digests.addAll(p.outputSha256()));
+        return digests;
     }
 
     /** Start-up (spawn to the runner's first phase) and each phase's first call, one value per process. */

@@ -73,9 +73,21 @@ public final class TaskMatrix {
             org.equibench.task.Scale.Plan plan = task.plan(s.scale());
             baseSpec = new RunSpec(RunSpec.PROTOCOL_VERSION, task.id(), task.referenceImpl(), "cpu", task.dtype(), s.threads(),
                     plan.warmup(), plan.warmupMinMs(), plan.repetitions(), task.phases(), declared(prepared),
-                    task.params(s.scale()).toSpec(), task.outputs());
+                    task.params(s.scale()).toSpec(), task.outputs(), verify());
         }
         return baseSpec;
+    }
+
+    /** The task's re-verified phases and outputs (PROTOCOL.md, "Timed work re-verified"), in the task's phase order. */
+    private Map<String, List<String>> verify() {
+        Map<String, List<String>> verify = new LinkedHashMap<>();
+        for (String phase : task.phases()) {
+            List<String> outputs = task.verifiedOutputs().getOrDefault(phase, List.of());
+            if (!outputs.isEmpty()) {
+                verify.put(phase, outputs);
+            }
+        }
+        return verify;
     }
 
     /** The prepared files in the declared order, each with its declared dtype and shape; they must match one to one. */

@@ -34,7 +34,18 @@ public final class PhaseMeter {
         void run() throws Exception;
     }
 
+    /** What to record after each timed repetition, outside the clock (the digest of the phase's outputs). */
+    @FunctionalInterface
+    public interface AfterRepetition {
+        String record() throws Exception;
+    }
+
     public PhaseSamples measure(int opsPerSample, Body body) throws Exception {
+        return measure(opsPerSample, body, null);
+    }
+
+    /** As {@link #measure(int, Body)}, calling {@code after} after each timed repetition; its answers are reported in order. */
+    public PhaseSamples measure(int opsPerSample, Body body, AfterRepetition after) throws Exception {
         long firstCall = -1;
         long warmupStart = System.nanoTime();
         int warmups = 0;
@@ -49,20 +60,25 @@ public final class PhaseMeter {
         boolean reset = ProcMemory.resetHighWaterMark();
         long rssBefore = ProcMemory.rssBytes();
         long thread = Thread.currentThread().getId();
-        long allocatedBefore = THREADS.getThreadAllocatedBytes(thread);
         long[] samples = new long[repetitions]; // primitive, so timing allocates nothing itself
+        List<String> recorded = after == null ? null : new ArrayList<>(repetitions);
+        long allocated = 0;
         for (int i = 0; i < repetitions; i++) {
+            long allocatedBefore = THREADS.getThreadAllocatedBytes(thread);
             long t0 = System.nanoTime();
             body.run();
             samples[i] = System.nanoTime() - t0;
+            allocated += THREADS.getThreadAllocatedBytes(thread) - allocatedBefore;
+            if (after != null) {
+                recorded.add(after.record());
+            }
         }
-        long allocated = THREADS.getThreadAllocatedBytes(thread) - allocatedBefore;
         long peak = ProcMemory.highWaterMarkBytes();
         List<Long> sampleList = new ArrayList<>(repetitions);
         for (long s : samples) {
             sampleList.add(s);
         }
         return new PhaseSamples(warmups, opsPerSample, sampleList, rssBefore, peak, reset, allocated / repetitions,
-                firstCall >= 0 ? firstCall : samples[0]);
+                firstCall >= 0 ? firstCall : samples[0], recorded);
     }
 }

@@ -35,7 +35,13 @@ public record RunResult(
             Long peakRssBytes,
             Boolean hwmReset,
             Long allocatedBytes,
-            Long firstCallNs) {
+            Long firstCallNs,
+            List<String> outputSha256) {
+
+        public PhaseSamples(int warmup, int opsPerSample, List<Long> samplesNs, Long rssBeforeBytes, Long peakRssBytes, Boolean hwmReset,
+                            Long allocatedBytes, Long firstCallNs) {
+            this(warmup, opsPerSample, samplesNs, rssBeforeBytes, peakRssBytes, hwmReset, allocatedBytes, firstCallNs, null);
+        }
     }
 
     /** Wall-clock instants (epoch ns) of the runner's readiness and of each phase, to align with the harness's samples. */

@@ -147,6 +147,22 @@ public final class BertQaTask implements Task {
                 "start_logits", "end_logits", "answer_tokens", "answer_chars", "latency_ns", "model_ns");
     }
 
+    /**
+     * Jlama's BERT forward pass is not bit-for-bit repeatable from one call to the next in one process: in CI runs
+     * its first timed repetition hashed differently from its second (the written outputs, from the last, pass the
+     * gate's tolerance). The cause inside Jlama is not pinned down yet.
+     */
+    @Override
+    public String repetitionsMayDiffer(Implementation impl) {
+        return impl.id().equals("java/jlama") ? "Jlama's BERT forward pass differs in its last bits from one call to the "
+                + "next in one process (cause inside Jlama not pinned down); its outputs are compared by the gate's tolerance" : null;
+    }
+
+    @Override
+    public Map<String, List<String>> verifiedOutputs() {
+        return Map.of("answer", List.of("start_logits", "end_logits", "answer_tokens", "answer_chars"));
+    }
+
     @Override
     public List<OutputCheck> checks(Implementation impl) {
         String same = "the same uncased WordPiece and the same windowing give the same features in every ecosystem";

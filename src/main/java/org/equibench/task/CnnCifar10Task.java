@@ -145,6 +145,11 @@ public final class CnnCifar10Task implements Task {
     }
 
     @Override
+    public Map<String, List<String>> verifiedOutputs() {
+        return Map.of("train", List.of("step1_loss", "early_losses", "step1_params"), "evaluate", List.of("test_pred"));
+    }
+
+    @Override
     public List<OutputCheck> checks(Implementation impl) {
         List<OutputCheck> checks = new ArrayList<>();
         if (!NO_F64.contains(impl.id())) {

@@ -140,6 +140,11 @@ public final class Gpt2GenerateTask implements Task {
     }
 
     @Override
+    public Map<String, List<String>> verifiedOutputs() {
+        return Map.of("prefill", List.of("first_logits"), "decode", List.of("generated_ids", "step_top2"));
+    }
+
+    @Override
     public List<OutputCheck> checks(Implementation impl) {
         boolean stockLlama = impl.id().equals(LLAMA_CPP);
         double first = stockLlama ? LLAMA_LOGITS : FIRST_LOGITS;

@@ -81,6 +81,11 @@ public final class KmeansBlobsTask extends ClassicalTask {
     }
 
     @Override
+    public Map<String, List<String>> verifiedOutputs() {
+        return Map.of("fit", List.of("centroids"), "predict_batch", List.of("labels"));
+    }
+
+    @Override
     public List<OutputCheck> checks(Implementation impl) {
         if (impl.id().equals("java/tribuo") || impl.id().equals("rust/smartcore")) {
             return List.of(

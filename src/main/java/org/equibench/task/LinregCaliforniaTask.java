@@ -50,6 +50,11 @@ public final class LinregCaliforniaTask extends ClassicalTask {
     }
 
     @Override
+    public Map<String, List<String>> verifiedOutputs() {
+        return Map.of("fit", List.of("coef", "intercept"), "predict_batch", List.of("test_pred"));
+    }
+
+    @Override
     public List<OutputCheck> checks(Implementation impl) {
         return List.of(
                 OutputCheck.maxRel("coef", 1e-8, EXACT),

@@ -60,6 +60,11 @@ public final class SvmDigitsTask extends ClassicalTask {
     }
 
     @Override
+    public Map<String, List<String>> verifiedOutputs() {
+        return Map.of("predict_batch", List.of("test_pred"));
+    }
+
+    @Override
     public List<OutputCheck> checks(Implementation impl) {
         return switch (impl.id()) {
             case "python/sklearn" -> List.of(

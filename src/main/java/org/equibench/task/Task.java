@@ -85,6 +85,20 @@ public interface Task {
         return Map.of();
     }
 
+    /**
+     * For each phase whose timed work is re-verified, the outputs it computes (PROTOCOL.md, "Timed work
+     * re-verified"): every timed repetition's digest of them must equal the digest of the outputs that passed the gate.
+     */
+    Map<String, List<String>> verifiedOutputs();
+
+    /**
+     * Why this row's repetitions may legitimately compute different outputs (their digests are then reported, not
+     * required to agree), or null: every run is deterministic.
+     */
+    default String repetitionsMayDiffer(Implementation impl) {
+        return null;
+    }
+
     /** Warm-up, repetitions and rounds at a scale: the scale's own unless the task's phases are long. */
     default Scale.Plan plan(Scale scale) {
         return scale.plan();

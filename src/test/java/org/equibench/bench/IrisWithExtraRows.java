@@ -49,6 +49,7 @@ public final class IrisWithExtraRows implements Task {
     @Override public String dtype() { return iris.dtype(); }
     @Override public List<String> phases() { return iris.phases(); }
     @Override public List<String> outputs() { return iris.outputs(); }
+    @Override public Map<String, List<String>> verifiedOutputs() { return iris.verifiedOutputs(); }
     @Override public List<OutputCheck> checks(Implementation impl) { return iris.checks(impl); }
     @Override public List<ReportColumn> reportColumns() { return iris.reportColumns(); }
 

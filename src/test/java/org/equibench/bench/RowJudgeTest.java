@@ -42,6 +42,7 @@ class RowJudgeTest {
         @Override public String dtype() { return "f64"; }
         @Override public List<String> phases() { return List.of("fit"); }
         @Override public List<String> outputs() { return List.of("w"); }
+        @Override public java.util.Map<String, List<String>> verifiedOutputs() { return java.util.Map.of(); }
         @Override public List<OutputCheck> checks(Implementation impl) { return List.of(OutputCheck.maxAbs("w", 1e-9, "same maths")); }
         @Override public Map<String, String> declaredDifferences(Implementation impl) { return Map.of("hp.solver", "another solver"); }
         @Override public List<InputDeclaration> inputs() { return List.of(); }

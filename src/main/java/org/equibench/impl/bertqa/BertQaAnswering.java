@@ -48,7 +48,7 @@ final class BertQaAnswering {
             });
             Loaded l = loaded[0];
             QaRecord record = new QaRecord(params.questionCount());
-            run.phase("answer", params.questionCount(), () -> answerAll(l, params, record));
+            run.phase("answer", params.questionCount(), () -> answerAll(l, params, record), record::outputs);
             l.engine().describe(run);
             l.tokenizer().describe(run);
             BertDimensions dims = l.engine().dimensions();

@@ -1,6 +1,8 @@
 package org.equibench.impl.bertqa;
 
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import org.equibench.data.NdArray;
@@ -62,6 +64,11 @@ final class QaRecord {
     }
 
     void writeOutputs(JavaRun run) throws IOException {
+        run.outputs(outputs());
+    }
+
+    /** Every output as the record stands (read after each timed repetition of answer, and for the output files). */
+    Map<String, NdArray> outputs() {
         int f = features.size();
         int t = features.stream().mapToInt(Feature::length).sum();
         long[] question = new long[f];
@@ -87,18 +94,20 @@ final class QaRecord {
                 end[at] = endLogits.get(i)[p];
             }
         }
-        run.output("feature_question", NdArray.labels(question));
-        run.output("feature_lengths", NdArray.labels(lengths));
-        run.output("input_ids", i64(ids, t));
-        run.output("token_type_ids", i64(types, t));
-        run.output("attention_mask", i64(mask, t));
-        run.output("offsets", i64(offsets, t, 2));
-        run.output("start_logits", new NdArray(NdArray.DType.F32, new int[] {t}, start));
-        run.output("end_logits", new NdArray(NdArray.DType.F32, new int[] {t}, end));
-        run.output("answer_tokens", i64(toDoubles(answerTokens), questions, 3));
-        run.output("answer_chars", i64(toDoubles(answerChars), questions, 2));
-        run.output("latency_ns", i64(toDoubles(latencyNs), questions));
-        run.output("model_ns", i64(toDoubles(modelNs), questions));
+        Map<String, NdArray> outputs = new LinkedHashMap<>();
+        outputs.put("feature_question", NdArray.labels(question));
+        outputs.put("feature_lengths", NdArray.labels(lengths));
+        outputs.put("input_ids", i64(ids, t));
+        outputs.put("token_type_ids", i64(types, t));
+        outputs.put("attention_mask", i64(mask, t));
+        outputs.put("offsets", i64(offsets, t, 2));
+        outputs.put("start_logits", new NdArray(NdArray.DType.F32, new int[] {t}, start));
+        outputs.put("end_logits", new NdArray(NdArray.DType.F32, new int[] {t}, end));
+        outputs.put("answer_tokens", i64(toDoubles(answerTokens), questions, 3));
+        outputs.put("answer_chars", i64(toDoubles(answerChars), questions, 2));
+        outputs.put("latency_ns", i64(toDoubles(latencyNs), questions));
+        outputs.put("model_ns", i64(toDoubles(modelNs), questions));
+        return outputs;
     }
 
     private static NdArray i64(double[] values, int... shape) {

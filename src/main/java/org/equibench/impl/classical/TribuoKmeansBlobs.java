@@ -141,7 +141,7 @@ public final class TribuoKmeansBlobs implements JavaImplementation {
             // invocationCount 0 resets the trainer's RNG: every repetition draws the same k-means++ centroids
             fitted[0] = trainer.train(data.dataset(), Map.of(), 0);
         };
-        run.phase("fit", 1, fit);
+        run.phase("fit", 1, fit, () -> Map.of("centroids", NdArray.f64(centroids(fitted[0], data.names(), k), k, data.d())));
         KMeansModel model = fitted[0];
         int iterations = log.iterations;
         boolean converged = log.converged;
@@ -153,7 +153,7 @@ public final class TribuoKmeansBlobs implements JavaImplementation {
                 labels[i] = predictions.get(i).getOutput().getID();
             }
         };
-        run.phase("predict_batch", 1, predictBatch);
+        run.phase("predict_batch", 1, predictBatch, () -> Map.of("labels", NdArray.labels(labels)));
 
         double[] centroids = centroids(model, data.names(), k);
         TribuoSupport.report(run, model);

@@ -2,6 +2,7 @@ package org.equibench.impl.classical;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.equibench.data.NdArray;
 import org.equibench.impl.core.JavaImplementation;
 import org.equibench.impl.core.JavaRun;
@@ -92,7 +93,15 @@ public final class TribuoLinregCalifornia implements JavaImplementation {
         SparseLinearModel[] fitted = new SparseLinearModel[1];
         // invocationCount 0: every repetition trains from the same trainer state (SLMTrainer draws no random numbers).
         PhaseMeter.Body fit = () -> fitted[0] = trainer.train(data.train(), Map.of(), 0);
-        run.phase("fit", 1, fit::run);
+        Supplier<Map<String, NdArray>> coefficients = () -> {
+            try {
+                double[][] raw = rawCoefficients(fitted[0], table.featureNames());
+                return Map.of("coef", NdArray.f64(raw[0], table.features()), "intercept", NdArray.f64(raw[1], 1));
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot read the model's coefficients: " + e.getMessage(), e);
+            }
+        };
+        run.phase("fit", 1, fit::run, coefficients);
         SparseLinearModel model = fitted[0];
 
         double[] testPred = new double[table.testRows()];
@@ -102,7 +111,7 @@ public final class TribuoLinregCalifornia implements JavaImplementation {
                 testPred[i] = value(predictions.get(i));
             }
         };
-        run.phase("predict_batch", 1, predictBatch::run);
+        run.phase("predict_batch", 1, predictBatch::run, () -> Map.of("test_pred", NdArray.f64(testPred, testPred.length)));
         double[] singlePred = new double[singleRows];
         run.phase("predict_single", singleRows, () -> {
             for (int i = 0; i < singleRows; i++) {
@@ -123,7 +132,6 @@ public final class TribuoLinregCalifornia implements JavaImplementation {
                 + "target centred and divided by their centred L2 norms)");
         TribuoSupport.noteSingleVsBatch(run, singlePred, testPred);
 
-        double[][] raw = rawCoefficients(model, table.featureNames());
         double sse = 0;
         double mean = 0;
         for (double y : table.testY()) {
@@ -139,8 +147,7 @@ public final class TribuoLinregCalifornia implements JavaImplementation {
         }
         run.metric("r2", 1.0 - sse / sst);
         run.metric("rmse", Math.sqrt(sse / testPred.length));
-        run.output("coef", NdArray.f64(raw[0], table.features()));
-        run.output("intercept", NdArray.f64(raw[1], 1));
+        run.outputs(coefficients.get());
         run.output("test_pred", NdArray.f64(testPred, testPred.length));
     }
 

@@ -143,7 +143,7 @@ public final class TribuoSvmDigits implements JavaImplementation {
             batch[0] = model.predict(data.test());
             digits(batch[0], testPred);
         };
-        run.phase("predict_batch", 1, predictBatch);
+        run.phase("predict_batch", 1, predictBatch, () -> Map.of("test_pred", NdArray.labels(testPred)));
         int[] singlePred = new int[singleRows];
         run.phase("predict_single", singleRows, () -> {
             for (int i = 0; i < singleRows; i++) {

@@ -70,8 +70,9 @@ public final class DjlCnnCifar10 implements JavaImplementation {
                 s.weights = s.initial.trainableCopy(manager);
                 s.adam = new TorchOrderAdam(manager, s.weights, p);
                 s.log = trainer.timedRun(p.steps(), s.weights, s.adam);
-            });
-            run.phase("evaluate", 1, () -> s.testPred = predict(s.weights, s.data.testImages, p.batchSize()));
+            }, s::trained);
+            run.phase("evaluate", 1, () -> s.testPred = predict(s.weights, s.data.testImages, p.batchSize()),
+                    () -> Map.of("test_pred", NdArray.labels(s.testPred)));
             run.phase("check_f64", 1, () -> s.f64 = F64Check.run(engine, manager, s.inputs, p));
 
             report(run, engine);
@@ -137,10 +138,7 @@ public final class DjlCnnCifar10 implements JavaImplementation {
         run.metric("final_loss", Arrays.stream(losses, Math.max(0, losses.length - FINAL_STEPS), losses.length)
                 .average().orElseThrow());
 
-        run.output("step1_loss", NdArray.f64(new double[] {losses[0]}, 1));
-        double[] early = Arrays.copyOf(losses, Math.min(EARLY_STEPS, losses.length));
-        run.output("early_losses", NdArray.f64(early, early.length));
-        run.output("step1_params", f32(s.log.step1Params()));
+        run.outputs(s.trained());
         run.output("test_pred", NdArray.labels(s.testPred));
         run.output("train_step_ns", new NdArray(NdArray.DType.I64, new int[] {p.steps()},
                 Arrays.stream(s.log.stepNs()).asDoubleStream().toArray()));
@@ -166,6 +164,14 @@ public final class DjlCnnCifar10 implements JavaImplementation {
         CnnTrainer.Log log;
         long[] testPred;
         F64Check.Result f64;
+
+        /** What the train phase computed, as its last run left it (read after each timed repetition, and for the files). */
+        Map<String, NdArray> trained() {
+            double[] losses = log.losses();
+            double[] early = Arrays.copyOf(losses, Math.min(EARLY_STEPS, losses.length));
+            return Map.of("step1_loss", NdArray.f64(new double[] {losses[0]}, 1), "early_losses", NdArray.f64(early, early.length),
+                    "step1_params", f32(log.step1Params()));
+        }
 
         void closeData() {
             if (data != null) {

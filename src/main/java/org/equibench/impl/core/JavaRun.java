@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import org.equibench.data.NdArray;
 import org.equibench.data.Npy;
+import org.equibench.data.OutputDigest;
+import java.util.function.Supplier;
 import org.equibench.measure.PhaseMeter;
 import org.equibench.protocol.RunResult;
 import org.equibench.protocol.RunResult.PhaseSamples;
@@ -61,16 +63,40 @@ public final class JavaRun {
      * unmeasured, since later phases and the outputs need what it computes. Call the task's phases in its order.
      */
     public void phase(String name, int opsPerSample, PhaseMeter.Body body) throws Exception {
+        phase(name, opsPerSample, body, null);
+    }
+
+    /**
+     * As {@link #phase(String, int, PhaseMeter.Body)}, for a phase whose timed work is re-verified (PROTOCOL.md,
+     * "Timed work re-verified"): after each timed repetition, outside the clock, {@code outputs} reads what the
+     * repetition computed from the live state (not a copy kept from an earlier run), and its digest is reported.
+     */
+    public void phase(String name, int opsPerSample, PhaseMeter.Body body, Supplier<Map<String, NdArray>> outputs) throws Exception {
         if (!wants(name)) {
             body.run();
             return;
         }
+        List<String> verified = spec.verified(name);
+        PhaseMeter.AfterRepetition digest = verified.isEmpty() ? null : () -> digest(name, verified, outputs);
         long start = epochNanos();
         if (readyEpochNs == null) {
             readyEpochNs = start;
         }
-        phases.put(name, meter.measure(opsPerSample, body));
+        phases.put(name, meter.measure(opsPerSample, body, digest));
         spans.put(name, new RunResult.Span(start, epochNanos()));
+    }
+
+    private String digest(String phase, List<String> names, Supplier<Map<String, NdArray>> outputs) {
+        Map<String, NdArray> computed = outputs == null ? Map.of() : outputs.get();
+        List<NdArray> arrays = new ArrayList<>();
+        for (String name : names) {
+            NdArray array = computed.get(name);
+            if (array == null) {
+                throw new RunnerError(spec.impl() + " exposes no output '" + name + "' after phase '" + phase + "'");
+            }
+            arrays.add(array);
+        }
+        return OutputDigest.of(arrays);
     }
 
     /** The spec's params as the task's typed record; a missing, unknown or mistyped param is an error naming it. */
@@ -124,6 +150,13 @@ public final class JavaRun {
 
     public void note(String text) {
         notes.add(text);
+    }
+
+    /** Writes each output the spec asks for (a phase's outputs, as its verification supplier reads them). */
+    public void outputs(Map<String, NdArray> arrays) throws java.io.IOException {
+        for (Map.Entry<String, NdArray> e : arrays.entrySet()) {
+            output(e.getKey(), e.getValue());
+        }
     }
 
     /** Writes an output array if the spec asks for it. */

@@ -1,6 +1,7 @@
 package org.equibench.impl.gpt2;
 
 import java.io.IOException;
+import java.util.Map;
 import java.nio.FloatBuffer;
 import org.equibench.data.NdArray;
 import org.equibench.impl.core.JavaRun;
@@ -58,10 +59,19 @@ final class GenerationRecord {
         }
         run.output("prompt_ids", NdArray.labels(allIds));
         run.output("prompt_lengths", NdArray.labels(lengths));
-        run.output("first_logits", f32(firstLogits, prompts, vocab));
-        run.output("generated_ids", i64(generated, prompts, newTokens));
-        run.output("step_top2", f32(top2, prompts, newTokens, 2));
+        run.outputs(prefillOutputs());
+        run.outputs(decodeOutputs());
         run.output("decode_step_ns", i64(stepNs, prompts, newTokens - 1));
+    }
+
+    /** What the prefill phase computed, as it stands (read after each timed repetition, and for the output files). */
+    Map<String, NdArray> prefillOutputs() {
+        return Map.of("first_logits", f32(firstLogits, prompts(), vocab));
+    }
+
+    /** What the decode phase computed, as it stands. */
+    Map<String, NdArray> decodeOutputs() {
+        return Map.of("generated_ids", i64(generated, prompts(), newTokens), "step_top2", f32(top2, prompts(), newTokens, 2));
     }
 
     private static NdArray f32(float[] values, int... shape) {

@@ -56,8 +56,8 @@ final class Gpt2Generation {
                                      Gpt2GenerateTask.Params params) throws Exception {
         GenerationRecord record = new GenerationRecord(loaded.promptIds(), params.newTokens(), params.vocab());
         try (GreedyDecoder<C> decoder = new GreedyDecoder<>(engine, record)) {
-            run.phase("prefill", record.prompts(), decoder::prefillAll);
-            run.phase("decode", record.prompts() * (record.newTokens - 1), decoder::decodeAll);
+            run.phase("prefill", record.prompts(), decoder::prefillAll, record::prefillOutputs);
+            run.phase("decode", record.prompts() * (record.newTokens - 1), decoder::decodeAll, record::decodeOutputs);
         }
         engine.describe(run);
         loaded.tokenizer().describe(run);
@@ -88,7 +88,15 @@ final class Gpt2Generation {
                 long[][] ids = PromptIds.of(tokenizer, prompts, promptFile.getFileName().toString(), params.newTokens(),
                         params.context());
                 Path modelFile = Path.of(spec.input(row.modelRole()));
-                Gpt2Engine<?> engine = row.openEngine(modelFile, spec, config);
+                Gpt2Engine<?> engine;
+                try {
+                    engine = row.openEngine(modelFile, spec, config);
+                } catch (RunnerError e) {
+                    throw e;
+                } catch (Exception e) {
+                    // A library's own message (a file cut short, say) often names no file.
+                    throw new RunnerError(modelFile.getFileName() + ": cannot be loaded: " + e.getMessage(), e);
+                }
                 try {
                     engine.dimensions().requireMatches(params, modelFile.getFileName().toString());
                 } catch (RuntimeException e) {

@@ -1,5 +1,8 @@
 package org.equibench.impl.irismlp;
 
+import java.util.Map;
+import java.util.function.Supplier;
+
 import org.equibench.data.NdArray;
 import org.equibench.impl.core.JavaImplementation;
 import org.equibench.impl.core.JavaRun;
@@ -35,7 +38,10 @@ public final class PureJavaIrisMlp implements JavaImplementation {
             mlp.setWeights(data.w1(), data.b1(), data.w2(), data.b2());
             mlp.train(data.trainX(), data.trainY(), data.trainRows(), epochs, batch, lr, lossCurve);
         };
-        run.phase("train", 1, train::run);
+        Supplier<Map<String, NdArray>> trained = () -> Map.of("W1", NdArray.f64(mlp.w1, IrisData.FEATURES, hidden),
+                "b1", NdArray.f64(mlp.b1, hidden), "W2", NdArray.f64(mlp.w2, hidden, IrisData.CLASSES),
+                "b2", NdArray.f64(mlp.b2, IrisData.CLASSES), "loss_curve", NdArray.f64(lossCurve, epochs));
+        run.phase("train", 1, train::run, trained);
 
         int[] testPred = new int[data.testRows()];
         run.phase("infer_single", data.testRows(), () -> {
@@ -44,7 +50,9 @@ public final class PureJavaIrisMlp implements JavaImplementation {
             }
         });
         double[] proba = new double[data.testRows() * IrisData.CLASSES];
-        run.phase("infer_batch", 1, () -> mlp.predictBatch(data.testX(), data.testRows(), proba, testPred));
+        Supplier<Map<String, NdArray>> predicted = () -> Map.of("test_pred", NdArray.labels(testPred),
+                "test_proba", NdArray.f64(proba, data.testRows(), IrisData.CLASSES));
+        run.phase("infer_batch", 1, () -> mlp.predictBatch(data.testX(), data.testRows(), proba, testPred), predicted);
         int[] trainPred = new int[data.trainRows()];
         for (int i = 0; i < trainPred.length; i++) {
             trainPred[i] = mlp.predictOne(data.trainX(), i);
@@ -53,14 +61,9 @@ public final class PureJavaIrisMlp implements JavaImplementation {
         run.manifest("dtype", mlp.w1.getClass().getComponentType() == double.class ? "f64" : "f32");
         run.metric("train_accuracy", IrisData.accuracy(trainPred, data.trainY()));
         run.metric("test_accuracy", IrisData.accuracy(testPred, data.testY()));
-        run.output("W1", NdArray.f64(mlp.w1, IrisData.FEATURES, hidden));
-        run.output("b1", NdArray.f64(mlp.b1, hidden));
-        run.output("W2", NdArray.f64(mlp.w2, hidden, IrisData.CLASSES));
-        run.output("b2", NdArray.f64(mlp.b2, IrisData.CLASSES));
-        run.output("loss_curve", NdArray.f64(lossCurve, epochs));
+        run.outputs(trained.get());
         run.output("train_x", data.trainMatrix());
         run.output("train_pred", NdArray.labels(trainPred));
-        run.output("test_pred", NdArray.labels(testPred));
-        run.output("test_proba", NdArray.f64(proba, data.testRows(), IrisData.CLASSES));
+        run.outputs(predicted.get());
     }
 }
