@@ -148,11 +148,15 @@ def seeded_weights(shape: Gpt2Shape, seed: int) -> dict[str, np.ndarray]:
 def check_safetensors(weights_path: Path, shape: Gpt2Shape, config_name: str = "config.json") -> list[str]:
     """Every tensor of the layout, with or without the `transformer.` prefix, of the shape `shape` implies; only the
     header is read. Returns the file's keys of the layout, in the file's order (lm_head.weight included if any)."""
-    from safetensors import safe_open
+    from safetensors import SafetensorError, safe_open
 
     expected = layout(shape)
     found_names, keys = set(), []
-    with safe_open(str(weights_path), framework="np") as f:
+    try:
+        opened = safe_open(str(weights_path), framework="np")
+    except SafetensorError as e:  # a file cut short, or not safetensors at all: the library's message names no file
+        raise RunnerError(f"{weights_path.name}: not a readable safetensors file: {e}") from None
+    with opened as f:
         for key in f.keys():
             name = key.removeprefix("transformer.")
             if name.endswith(BUFFER_SUFFIXES):

@@ -69,6 +69,25 @@ class Gpt2BadInputTest {
                 .contains("add.onnx").contains("input_ids");
     }
 
+    /** The harness's own model files cut short (an interrupted copy or download): each row names the file. */
+    @ParameterizedTest
+    @ValueSource(strings = {"python/transformers", "java/jlama", "rust/candle", "python/onnxruntime", "java/onnxruntime", "rust/ort"})
+    void truncatedModelFile(String impl) throws IOException {
+        BadInputRow row = row(impl);
+        String role = impl.endsWith("onnxruntime") || impl.equals("rust/ort") ? "onnx" : "weights";
+        Path model = Path.of(row.spec().input(role));
+        Path folder = Files.createDirectories(dir.resolve("model"));
+        Path cut = folder.resolve(model.getFileName());
+        byte[] bytes = Files.readAllBytes(model);
+        Files.write(cut, Arrays.copyOf(bytes, bytes.length / 2));
+        Map<String, InputFile> moved = new java.util.HashMap<>(Map.of(role, InputFiles.describe(cut, row.spec().inputs().get(role).kind())));
+        if (role.equals("weights")) {
+            Files.copy(Path.of(row.spec().input("config")), folder.resolve("config.json"));
+            moved.put("config", InputFiles.describe(folder.resolve("config.json"), "json"));
+        }
+        assertThat(row.errorWith(dir.resolve("row"), moved)).contains(model.getFileName().toString());
+    }
+
     /** The harness's safetensors with one tensor's shape transposed in the header: the bytes fit, the shape does not. */
     @ParameterizedTest
     @ValueSource(strings = {"python/transformers", "java/jlama", "rust/candle"})
