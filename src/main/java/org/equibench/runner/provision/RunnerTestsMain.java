@@ -25,8 +25,17 @@ public final class RunnerTestsMain {
                 requireAll, failures, java.util.Map.of());
         RustBuild rust = new RustBuild(root);
         Optional<String> cargo = rust.ensure().or(() -> Commands.find("cargo").isEmpty() ? Optional.of("cargo not found") : Optional.empty());
-        run("rust", cargo, List.of(Commands.find("cargo").map(Path::toString).orElse("cargo"), "test", "--release", "--locked", "--quiet",
-                "--workspace"), rust.projectDir(), requireAll, failures, rust.testEnvironment());
+        List<String> cargoTest = List.of(Commands.find("cargo").map(Path::toString).orElse("cargo"), "test", "--release", "--locked",
+                "--quiet", "--workspace");
+        if (cargo.isPresent()) {
+            run("rust", cargo, cargoTest, rust.projectDir(), requireAll, failures, rust.testEnvironment());
+        } else {
+            // the tests build in the same path-stable copy as the binaries, so they reuse its compiled crates
+            rust.mirror().locked(dir -> {
+                run("rust", cargo, cargoTest, dir, requireAll, failures, rust.testEnvironment());
+                return null;
+            });
+        }
 
         if (!failures.isEmpty()) {
             System.err.println("[equibench] runner tests failed: " + String.join("; ", failures));
@@ -35,7 +44,7 @@ public final class RunnerTestsMain {
     }
 
     private static void run(String language, Optional<String> unavailable, List<String> command, Path dir, boolean requireAll,
-                            List<String> failures, java.util.Map<String, String> environment) throws IOException, InterruptedException {
+                            List<String> failures, java.util.Map<String, String> environment) throws IOException {
         if (unavailable.isPresent()) {
             String why = language + " runner unavailable: " + unavailable.get();
             if (requireAll) {
@@ -48,7 +57,13 @@ public final class RunnerTestsMain {
         System.out.println("[equibench] " + language + " runner tests: " + String.join(" ", command) + " (in " + dir + ")");
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).inheritIO();
         pb.environment().putAll(environment);
-        int exit = pb.start().waitFor();
+        int exit;
+        try {
+            exit = pb.start().waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(language + " runner tests interrupted", e);
+        }
         if (exit != 0) {
             failures.add(language + " runner tests exited with code " + exit);
         }

@@ -10,7 +10,9 @@ import java.util.Optional;
 /**
  * The Rust runner binaries, built by {@code cargo build --release --locked} from the committed Cargo.lock into
  * the cache folder's Cargo target ({@link CacheDir}), so every clone on the machine reuses the compiled
- * dependencies (candle, ort, llama.cpp, tch); Cargo's own fingerprints decide what to rebuild.
+ * dependencies (candle, ort, llama.cpp, tch); Cargo's own fingerprints decide what to rebuild. Cargo builds from
+ * the cache's one copy of the workspace ({@link RustSourceMirror}), so a new clone with the same sources rebuilds
+ * nothing.
  * <p>
  * Four binaries: {@code equibench-runner} (every row but libtorch's, llama.cpp's and burn's), {@code equibench-runner-tch},
  * which links the libtorch of the Python venv's torch (loading it into every Rust row would distort their start-up
@@ -50,8 +52,14 @@ public final class RustBuild {
         return targetDir().resolve("release").resolve(name);
     }
 
+    /** The checkout's Rust workspace: where rows start (their working directory). */
     public Path projectDir() {
         return projectDir;
+    }
+
+    /** The path-stable copy of the workspace that Cargo builds and tests. */
+    public RustSourceMirror mirror() {
+        return new RustSourceMirror(projectDir, CacheDir.root());
     }
 
     /** Builds the main binary once per JVM; empty if it is ready, else the reason it is not. */
@@ -133,7 +141,7 @@ public final class RustBuild {
             Map<String, String> env = new java.util.HashMap<>(environment);
             env.put("CARGO_TARGET_DIR", targetDir().toString());
             List<String> command = List.of(cargo.get().toString(), "build", "--release", "--locked", "-p", binary);
-            Commands.Outcome built = Commands.run(command, env, projectDir, log, 60);
+            Commands.Outcome built = mirror().locked(dir -> Commands.run(command, env, dir, log, 60));
             return built.ok() ? Optional.empty() : Optional.of(String.join(" ", command) + " failed: " + built.outputTail());
         } catch (IOException e) {
             return Optional.of("cannot run cargo: " + e.getMessage());
