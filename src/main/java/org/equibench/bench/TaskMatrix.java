@@ -71,7 +71,7 @@ public final class TaskMatrix {
             Map<String, InputFile> prepared = task.prepare(s.root(), dir.resolve("inputs"), s.scale());
             InputConfinement.of(s).check(prepared);
             org.equibench.task.Scale.Plan plan = task.plan(s.scale());
-            baseSpec = new RunSpec(RunSpec.PROTOCOL_VERSION, task.id(), task.referenceImpl(), "cpu", task.dtype(), s.threads(),
+            baseSpec = new RunSpec(RunSpec.PROTOCOL_VERSION, task.runnerTask(), task.referenceImpl(), "cpu", task.dtype(), s.threads(),
                     plan.warmup(), plan.warmupMinMs(), plan.repetitions(), task.phases(), declared(prepared),
                     task.params(s.scale()).toSpec(), task.outputs(), verify());
         }
@@ -299,6 +299,10 @@ public final class TaskMatrix {
         if (run.result() != null && run.result().outputs() != null) {
             run.result().outputs().keySet().forEach(name -> files.put(name, run.output(name)));
         }
-        return new EquivalenceGate.Outputs(label, files, run.result() == null ? Map.of() : run.result().metrics());
+        Map<String, Path> inputs = new LinkedHashMap<>();
+        if (run.spec() != null && run.spec().inputs() != null) {
+            run.spec().inputs().forEach((role, file) -> inputs.put(role, Path.of(file.path())));
+        }
+        return new EquivalenceGate.Outputs(label, files, run.result() == null ? Map.of() : run.result().metrics(), inputs);
     }
 }

@@ -17,8 +17,14 @@ public final class EquivalenceGate {
     private EquivalenceGate() {
     }
 
-    /** Where a set of outputs can be found: the files by name, and the scalar metrics. */
-    public record Outputs(String label, Map<String, Path> files, Map<String, Double> metrics) {
+    /**
+     * Where a set of outputs can be found: the files by name, the scalar metrics, and the inputs the row was given
+     * by role (read by checks that judge a result against the task's data rather than against the reference).
+     */
+    public record Outputs(String label, Map<String, Path> files, Map<String, Double> metrics, Map<String, Path> inputs) {
+        public Outputs(String label, Map<String, Path> files, Map<String, Double> metrics) {
+            this(label, files, metrics, Map.of());
+        }
     }
 
     public static List<CheckOutcome> evaluate(List<OutputCheck> checks, Outputs actual, Outputs reference) {
@@ -53,7 +59,7 @@ public final class EquivalenceGate {
             case LABEL_MISMATCHES -> ArrayComparison.labelMismatches(a, r);
             case LABEL_AGREEMENT -> ArrayComparison.labelAgreement(a, r);
             case ADJUSTED_RAND_INDEX -> ArrayComparison.adjustedRandIndex(a, r);
-            case METRIC_ABS_DIFF, METRIC_REL_DIFF, GREEDY_DIVERGENCE, MAX_ABS_DIFF_WHILE_IDS_AGREE ->
+            case METRIC_ABS_DIFF, METRIC_REL_DIFF, GREEDY_DIVERGENCE, MAX_ABS_DIFF_WHILE_IDS_AGREE, LLOYD_MISASSIGNED, LLOYD_MEAN_GAP ->
                     throw new IllegalStateException("not an element-wise comparison: " + check.metric());
         };
     }
@@ -72,8 +78,52 @@ public final class EquivalenceGate {
                         array(actual, check.along()), array(reference, check.along()));
                 yield outcome(check, reference, value, check.accepts(value), null);
             }
+            case LLOYD_MISASSIGNED, LLOYD_MEAN_GAP -> lloyd(check, actual, reference);
             default -> throw new IllegalArgumentException(check.metric() + " reads no second output");
         };
+    }
+
+    /**
+     * A fixed-point check of k-means: judged on the row's own data, not against the reference; how the result
+     * compares with the reference's (another local optimum?) goes into the outcome's note.
+     */
+    private static CheckOutcome lloyd(OutputCheck check, Outputs actual, Outputs reference) throws IOException {
+        Path data = actual.inputs().get("data");
+        if (data == null) {
+            throw new IllegalArgumentException(actual.label() + " has no 'data' input to check its fixed point on");
+        }
+        NdArray labels = array(actual, check.along());
+        LloydFixedPoint.Residuals r = LloydFixedPoint.of(Npy.read(data), array(actual, check.output()), labels);
+        if (check.metric() == OutputCheck.Metric.LLOYD_MISASSIGNED) {
+            // the comparison with the reference is told once, with the first of the two checks
+            return new CheckOutcome(check.output(), reference.label(), check.metric().id, r.misassigned(), check.tolerance(),
+                    check.why(), check.accepts(r.misassigned()), null, againstReference(actual, reference, labels));
+        }
+        String problem = r.emptyClusters() == 0 ? null : r.emptyClusters() + " cluster(s) without members (first: "
+                + r.firstEmpty() + "): no mean for its centroid to be";
+        double value = r.emptyClusters() == 0 ? r.maxMeanGap() : Double.NaN;
+        return new CheckOutcome(check.output(), reference.label(), check.metric().id, value, check.tolerance(), check.why(),
+                check.accepts(value), problem);
+    }
+
+    /** "inertia 1.0123× the reference's, adjusted Rand index 0.79 against its labels", from what both report. */
+    private static String againstReference(Outputs actual, Outputs reference, NdArray labels) {
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        Double mine = actual.metrics() == null ? null : actual.metrics().get("inertia");
+        Double theirs = reference.metrics() == null ? null : reference.metrics().get("inertia");
+        if (mine != null && theirs != null && theirs != 0) {
+            parts.add(String.format(java.util.Locale.ROOT, "inertia %.6f× the reference's", mine / theirs));
+        }
+        Path refLabels = reference.files().get("labels");
+        if (refLabels != null) {
+            try {
+                parts.add(String.format(java.util.Locale.ROOT, "adjusted Rand index %.4f against its labels",
+                        ArrayComparison.adjustedRandIndex(labels, Npy.read(refLabels))));
+            } catch (IOException | IllegalArgumentException e) {
+                parts.add("no adjusted Rand index: " + e.getMessage());
+            }
+        }
+        return parts.isEmpty() ? null : String.join(", ", parts);
     }
 
     private static NdArray array(Outputs outputs, String name) throws IOException {

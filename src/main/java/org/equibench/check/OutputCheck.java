@@ -33,7 +33,17 @@ public record OutputCheck(String output, Metric metric, double tolerance, String
          */
         GREEDY_DIVERGENCE("margin_at_divergence"),
         /** max |a - r| over the steps of each sequence up to its first divergence in the ids of {@code along} ≤ tolerance */
-        MAX_ABS_DIFF_WHILE_IDS_AGREE("max_abs_diff_while_ids_agree");
+        MAX_ABS_DIFF_WHILE_IDS_AGREE("max_abs_diff_while_ids_agree"),
+        /**
+         * points of the task's {@code data} input whose own centroid (labels from {@code along}) is farther than their
+         * nearest beyond round-off ≤ tolerance (0): half of being a fixed point of Lloyd's algorithm
+         */
+        LLOYD_MISASSIGNED("points_not_at_nearest_centroid"),
+        /**
+         * max |centroid − mean of its members| (members from {@code along}, points from the task's {@code data}
+         * input), relative to max(1, max |x|), ≤ tolerance; a centroid without members fails: the other half
+         */
+        LLOYD_MEAN_GAP("centroid_minus_member_mean");
 
         public final String id;
 
@@ -70,6 +80,12 @@ public record OutputCheck(String output, Metric metric, double tolerance, String
     /** Per-step values compared while the generated ids still agree (up to and including a declared near-tie). */
     public static OutputCheck maxAbsWhileIdsAgree(String output, String ids, double tolerance, String why) {
         return new OutputCheck(output, Metric.MAX_ABS_DIFF_WHILE_IDS_AGREE, tolerance, why, ids);
+    }
+
+    /** The row's {@code centroids} and {@code labels} are a fixed point of Lloyd's algorithm on its data: two checks. */
+    public static java.util.List<OutputCheck> lloydFixedPoint(String centroids, String labels, double meanGap, String why) {
+        return java.util.List.of(new OutputCheck(centroids, Metric.LLOYD_MISASSIGNED, 0, why, labels),
+                new OutputCheck(centroids, Metric.LLOYD_MEAN_GAP, meanGap, why, labels));
     }
 
     public static OutputCheck metricAbs(String metric, double tolerance, String why) {

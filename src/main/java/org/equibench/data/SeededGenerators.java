@@ -40,9 +40,8 @@ public final class SeededGenerators {
      * n points in d dimensions around k centres; point i belongs to blob i mod k and is its centre plus
      * N(0, spread²) noise per coordinate (scikit-learn make_blobs' model, with a fixed interleaved order instead
      * of a shuffle). Centres are drawn uniformly from [-box, box]^d, redrawing any closer than
-     * {@code minSeparation} to an earlier one, so that the clustering has one clear optimum: overlapping blobs
-     * give Lloyd's algorithm several local optima, and rows started from different centroids could then not be
-     * compared at all. Row-major n × d.
+     * {@code minSeparation} to an earlier one (0: none redrawn, overlapping blobs as make_blobs draws them, with
+     * several local optima for Lloyd's algorithm). Row-major n × d.
      */
     public static double[] gaussianBlobs(int n, int d, int k, double box, double spread, double minSeparation, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);

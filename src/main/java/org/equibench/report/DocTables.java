@@ -143,12 +143,15 @@ public final class DocTables {
             case METRIC_REL_DIFF -> "relative diff";
             case GREEDY_DIVERGENCE -> "identical greedy ids, except declared near-ties";
             case MAX_ABS_DIFF_WHILE_IDS_AGREE -> "max abs diff while the ids agree";
+            case LLOYD_MISASSIGNED -> "fixed point of Lloyd: points not at their nearest centroid";
+            case LLOYD_MEAN_GAP -> "fixed point of Lloyd: centroid − mean of its members, relative to max |x|";
         };
     }
 
     private static String tolerance(OutputCheck c) {
         return switch (c.metric()) {
             case LABEL_MISMATCHES -> (int) c.tolerance() + " mismatches";
+            case LLOYD_MISASSIGNED -> (int) c.tolerance() + " points";
             case LABEL_AGREEMENT -> "≥ " + number(c.tolerance() * 100) + "%";
             case ADJUSTED_RAND_INDEX -> "≥ " + number(c.tolerance());
             case GREEDY_DIVERGENCE -> "reference top-2 margin at a divergence ≤ " + number(c.tolerance());

@@ -74,4 +74,36 @@ class EquivalenceGateTest {
         assertThat(o.passed()).isFalse();
         assertThat(o.problem()).isEqualTo("shape [3, 1] differs from the reference's [3]");
     }
+
+    @Test
+    void aKmeansResultIsJudgedOnItsDataAndComparedWithTheReferenceInANote() throws IOException {
+        Path data = write("data.npy", NdArray.f64(new double[] {0, 2, 10, 12}, 4, 1));
+        Path fixed = write("fixed.npy", NdArray.f64(new double[] {1, 11}, 2, 1));
+        Path stale = write("stale.npy", NdArray.f64(new double[] {1, 10}, 2, 1));
+        Path labels = write("labels.npy", NdArray.labels(new int[] {0, 0, 1, 1}));
+        Path refLabels = write("ref_labels.npy", NdArray.labels(new int[] {1, 1, 0, 0}));
+        var reference = new EquivalenceGate.Outputs("ref", Map.of("centroids", fixed, "labels", refLabels), Map.of("inertia", 4.0));
+        List<OutputCheck> checks = OutputCheck.lloydFixedPoint("centroids", "labels", 1e-9, "fixed point");
+
+        List<CheckOutcome> right = EquivalenceGate.evaluate(checks, new EquivalenceGate.Outputs("impl",
+                Map.of("centroids", fixed, "labels", labels), Map.of("inertia", 4.0), Map.of("data", data)), reference);
+        assertThat(right).extracting(CheckOutcome::passed).containsExactly(true, true);
+        assertThat(right.get(0).note()).isEqualTo("inertia 1.000000× the reference's, adjusted Rand index 1.0000 against its labels");
+
+        List<CheckOutcome> wrong = EquivalenceGate.evaluate(checks, new EquivalenceGate.Outputs("impl",
+                Map.of("centroids", stale, "labels", labels), Map.of("inertia", 6.0), Map.of("data", data)), reference);
+        assertThat(wrong).extracting(CheckOutcome::passed).containsExactly(true, false);
+        assertThat(wrong.get(1).value()).isEqualTo(1.0 / 12);
+
+        CheckOutcome noData = EquivalenceGate.evaluate(checks, new EquivalenceGate.Outputs("impl",
+                Map.of("centroids", fixed, "labels", labels), Map.of()), reference).get(0);
+        assertThat(noData.passed()).isFalse();
+        assertThat(noData.problem()).isEqualTo("impl has no 'data' input to check its fixed point on");
+    }
+
+    private Path write(String name, NdArray array) throws IOException {
+        Path file = dir.resolve(name);
+        Npy.write(file, array);
+        return file;
+    }
 }
