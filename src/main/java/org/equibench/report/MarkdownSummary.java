@@ -1,5 +1,7 @@
 package org.equibench.report;
 
+import org.equibench.check.OutputCheck;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -184,11 +186,15 @@ public final class MarkdownSummary {
         }
     }
 
+    private static final java.util.Set<String> LOWER_BOUND_METRICS = java.util.Arrays.stream(OutputCheck.Metric.values())
+            .filter(m -> new OutputCheck("", m, 0, "").isLowerBound()).map(m -> m.id).collect(java.util.stream.Collectors.toSet());
+
     private static void renderEquivalence(StringBuilder md, List<ResultRow> rows) {
         Map<String, List<CheckOutcome>> byCheck = new LinkedHashMap<>();
         for (ResultRow r : rows) {
             if (r.equivalence() != null) {
-                r.equivalence().forEach(o -> byCheck.computeIfAbsent(o.output() + " " + o.metric() + " " + o.tolerance(),
+                // one line per reason too: rows checked alike for different reasons each show theirs
+                r.equivalence().forEach(o -> byCheck.computeIfAbsent(o.output() + " " + o.metric() + " " + o.tolerance() + " " + o.why(),
                         k -> new ArrayList<>()).add(o));
             }
         }
@@ -199,7 +205,10 @@ public final class MarkdownSummary {
                 + "|---|---|---:|---:|---:|---|\n");
         for (List<CheckOutcome> outcomes : byCheck.values()) {
             CheckOutcome first = outcomes.get(0);
-            double worst = outcomes.stream().mapToDouble(CheckOutcome::value).filter(v -> !Double.isNaN(v)).max().orElse(Double.NaN);
+            // a similarity (agreement, Rand index) is worst at its lowest, a distance at its highest
+            boolean similarity = LOWER_BOUND_METRICS.contains(first.metric());
+            java.util.stream.DoubleStream values = outcomes.stream().mapToDouble(CheckOutcome::value).filter(v -> !Double.isNaN(v));
+            double worst = (similarity ? values.min() : values.max()).orElse(Double.NaN);
             long passed = outcomes.stream().filter(CheckOutcome::passed).count();
             md.append("| ").append(first.output()).append(" | ").append(first.metric()).append(" | ")
                     .append(Figures.number(first.tolerance())).append(" | ").append(Figures.number(worst)).append(" | ")

@@ -15,6 +15,15 @@ import java.util.Map;
 public interface Task {
     String id();
 
+    /**
+     * The task the runners compute, the spec's {@code task}: this task's id, or for another configuration of a task
+     * (the same inputs, phases and outputs with other params) the id of the task it configures, so that every row
+     * runs it with its code unchanged, reading the params from the spec.
+     */
+    default String runnerTask() {
+        return id();
+    }
+
     /** Allure epic: the task family, e.g. "seed-000 MLP" or "classical ML". */
     String family();
 

@@ -60,7 +60,7 @@ class TaskCatalogueTest {
             Assumptions.abort(language + " runner unavailable: " + unavailable.get());
         }
         Set<String> declared = Tasks.all().stream()
-                .flatMap(t -> t.implementations().stream().filter(i -> i.language().equals(language)).map(i -> t.id() + " " + i.id()))
+                .flatMap(t -> t.implementations().stream().filter(i -> i.language().equals(language)).map(i -> t.runnerTask() + " " + i.id()))
                 .collect(Collectors.toCollection(TreeSet::new));
         Set<String> listed = new TreeSet<>();
         for (List<String> command : launcher.listCommands()) {
