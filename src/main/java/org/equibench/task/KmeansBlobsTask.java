@@ -66,6 +66,8 @@ public final class KmeansBlobsTask extends ClassicalTask {
         return List.of(
                 Implementation.of("python/sklearn", "scikit-learn KMeans (lloyd, n_init=1, tol=0, shared init)", "f64"),
                 Implementation.of("java/tribuo", "Tribuo KMeansTrainer (k-means++, 1 thread)", "f64").withNote(ownInit),
+                Implementation.of("java/smile", "Smile BBD-tree Lloyd iterations (shared init)", "f64"),
+                Implementation.of("java/pure", "plain Java Lloyd (double[] loops, shared init)", "f64"),
                 Implementation.of("rust/linfa", "linfa-clustering KMeans (precomputed init)", "f64"),
                 Implementation.of("rust/smartcore", "smartcore KMeans", "f64").withNote(ownInit));
     }
