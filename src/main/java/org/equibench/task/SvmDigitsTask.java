@@ -51,7 +51,10 @@ public final class SvmDigitsTask extends ClassicalTask {
                         + "and agreement only"),
                 Implementation.of("rust/smartcore", "smartcore SVC linear, 45 one-vs-one SVMs", "f64").withNote(NOT_LIKE_FOR_LIKE
                         + "smartcore's SVC is binary and trains with LaSVM; the row builds libsvm's one-vs-one vote on top "
-                        + "(smartcore's MultiClassSVC breaks vote ties at random), compared on accuracy and agreement only"));
+                        + "(smartcore's MultiClassSVC breaks vote ties at random), compared on accuracy and agreement only"),
+                Implementation.of("java/smile", "Smile SVM linear, 45 one-vs-one SVMs", "f64").withNote(NOT_LIKE_FOR_LIKE
+                        + "Smile's linear SVM is binary and trains with LaSVM (one pass); the row trains libsvm's 45 "
+                        + "one-vs-one problems with it and votes as libsvm does, compared on accuracy and agreement only"));
     }
 
     @Override
@@ -74,9 +77,9 @@ public final class SvmDigitsTask extends ClassicalTask {
                     OutputCheck.metricAbs("test_accuracy", 0.003, SAME_LIBSVM));
             default -> List.of(
                     OutputCheck.agreement("test_pred", 0.97,
-                            "algorithm level: the same one-vs-one scheme but another SVM solver (linfa's SMO without shrinking, smartcore's LaSVM), which stops at another point near the optimum"),
+                            "algorithm level: the same one-vs-one scheme but another SVM solver (linfa's SMO without shrinking, smartcore's and Smile's LaSVM), which stops at another point near the optimum"),
                     OutputCheck.metricAbs("test_accuracy", 0.015,
-                            "algorithm level: the same one-vs-one scheme but another SVM solver (linfa's SMO without shrinking, smartcore's LaSVM), which stops at another point near the optimum"));
+                            "algorithm level: the same one-vs-one scheme but another SVM solver (linfa's SMO without shrinking, smartcore's and Smile's LaSVM), which stops at another point near the optimum"));
         };
     }
 
@@ -86,6 +89,8 @@ public final class SvmDigitsTask extends ClassicalTask {
             case "rust/linfa" -> Map.of("hp.solver", "linfa-svm's own SMO (no shrinking: linfa 0.8.1's shrinking panics on "
                     + "this data) instead of libsvm's; the reason this row is compared at algorithm level");
             case "rust/smartcore" -> Map.of("hp.solver", "smartcore's SVC trains with LaSVM (two online passes over the "
+                    + "rows), not libsvm's SMO run to tol; the reason this row is compared at algorithm level");
+            case "java/smile" -> Map.of("hp.solver", "Smile's SVM.fit trains with LaSVM (one online pass over the "
                     + "rows), not libsvm's SMO run to tol; the reason this row is compared at algorithm level");
             default -> Map.of();
         };

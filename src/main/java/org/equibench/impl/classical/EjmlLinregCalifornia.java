@@ -61,7 +61,7 @@ public final class EjmlLinregCalifornia implements JavaImplementation {
     }
 
     /** A fitted model: the coefficients (p × 1) and the intercept, and the solver that produced them. */
-    private record Fit(DMatrixRMaj coef, double intercept, LinearSolverDense<DMatrixRMaj> solver) {
+    record Fit(DMatrixRMaj coef, double intercept, LinearSolverDense<DMatrixRMaj> solver) {
     }
 
     /** Centres X and y, solves the centred problem by one Householder QR least-squares solve, recovers the intercept. */
