@@ -40,7 +40,7 @@ public final class KmeansBlobsTask extends ClassicalTask {
     /** Round-off in a member mean: sums of up to n points of magnitude max |x| in f64, in any order. */
     static final double MEAN_GAP = 1e-9;
     /** The rows that take the shared centroids and run Lloyd's update. */
-    private static final java.util.Set<String> SHARED_INIT_LLOYD = java.util.Set.of("python/sklearn", "java/pure");
+    private static final java.util.Set<String> SHARED_INIT_LLOYD = java.util.Set.of("python/sklearn", "java/pure", "java/smile");
 
     @Override
     public String id() {
@@ -75,6 +75,8 @@ public final class KmeansBlobsTask extends ClassicalTask {
         return List.of(
                 Implementation.of("python/sklearn", "scikit-learn KMeans (lloyd, n_init=1, tol=0, shared init)", "f64"),
                 Implementation.of("java/tribuo", "Tribuo KMeansTrainer (k-means++, 1 thread)", "f64").withNote(ownInit),
+                Implementation.of("java/smile", "Smile BBD-tree Lloyd iterations (shared init)", "f64"),
+                Implementation.of("java/pure", "plain Java Lloyd (double[] loops, shared init)", "f64"),
                 Implementation.of("rust/linfa", "linfa-clustering KMeans (precomputed init)", "f64").withNote("not Lloyd's "
                         + "algorithm: linfa's damped update (the old centroid counts as a member) takes other and more "
                         + "iterations to a fixed point, so its time per iteration is another algorithm's"),

@@ -40,6 +40,8 @@ public final class LinregCaliforniaTask extends ClassicalTask {
         return List.of(
                 Implementation.of("python/sklearn", "scikit-learn LinearRegression", "f64"),
                 Implementation.of("java/tribuo", "Tribuo SLMTrainer (exact OLS)", "f64"),
+                Implementation.of("java/smile", "Smile OLS (QR, LAPACK through OpenBLAS)", "f64"),
+                Implementation.of("java/ejml", "EJML Householder QR least squares", "f64"),
                 Implementation.of("rust/linfa", "linfa-linear LinearRegression", "f64"),
                 Implementation.of("rust/smartcore", "smartcore LinearRegression", "f64"));
     }
