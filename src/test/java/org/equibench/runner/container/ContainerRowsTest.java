@@ -98,7 +98,9 @@ class ContainerRowsTest {
             assertThat(contained.container().startupNs()).as("start-up, reported apart").isPositive();
             assertThat(contained.container().cgroupPeakBytes()).as("the cgroup's memory peak").isPositive();
             assertThat(contained.container().limits()).contains("--memory=8g", "--cpus=1", "--cpuset-cpus=0");
-            compared.add(impl.id());
+            compared.add(impl.id() + " (container start-up " + contained.container().startupNs() / 1_000_000 + " ms, cgroup peak "
+                    + (contained.container().cgroupPeakBytes() >> 20) + " MiB, in-process peak RSS " + (contained.peakRssBytes() >> 20)
+                    + " MiB; local peak RSS " + (local.peakRssBytes() >> 20) + " MiB)");
         }
         System.out.println("[equibench] " + task.id() + ": container outputs = local outputs for " + compared);
     }
