@@ -61,6 +61,7 @@ public final class LanguageImages {
                     .withFileFromPath("Dockerfile", dockerfile)
                     .withFileFromPath("equibench-entrypoint", entrypoint)
                     .withBuildArg("BASE_IMAGE", baseImage)
+                    .withBuildImageCmdModifier(cmd -> cmd.withForcerm(true)) // no intermediate container left by a failed step
                     .get();
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
@@ -73,19 +74,19 @@ public final class LanguageImages {
     }
 
     /**
-     * ": step N `INSTRUCTION` failed: MESSAGE", the step found by the command Docker reports in its error ("The command
+     * ": step N (INSTRUCTION) failed: MESSAGE", the step found by the command Docker reports in its error ("The command
      * '/bin/sh -c …' returned a non-zero code"), else the engine's message alone.
      */
     static String failingStep(Path dockerfile, Throwable e) {
         String message = rootMessage(e);
         Matcher m = Pattern.compile("The command '(?:/bin/sh -c )?(.*)' returned a non-zero code", Pattern.DOTALL).matcher(message);
         if (m.find()) {
-            String command = m.group(1).strip();
+            String command = m.group(1).strip().replaceAll("\\s+", " ");
             try {
                 List<String> steps = steps(Files.readAllLines(dockerfile));
                 for (int i = 0; i < steps.size(); i++) {
-                    if (steps.get(i).contains(command)) {
-                        return ": step " + (i + 1) + " `" + steps.get(i) + "` failed: " + message.strip();
+                    if (steps.get(i).replaceAll("\\s+", " ").contains(command)) {
+                        return ": step " + (i + 1) + " (" + steps.get(i) + ") failed: " + message.strip();
                     }
                 }
             } catch (IOException ignored) {
@@ -105,7 +106,7 @@ public final class LanguageImages {
                 continue;
             }
             if (line.endsWith("\\")) {
-                current.append(line, 0, line.length() - 1).append(' ');
+                current.append(line.substring(0, line.length() - 1).strip()).append(' ');
                 continue;
             }
             current.append(line);

@@ -145,7 +145,7 @@ class ContainerRowsTest {
                 ContainerOptions.LOCAL_BASE))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining(dockerfile.toString())
-                .hasMessageContaining("step 3 `RUN echo building && exit 3` failed")
+                .hasMessageContaining("step 3 (RUN echo building && exit 3) failed")
                 .hasMessageContaining("returned a non-zero code: 3");
     }
 

@@ -56,7 +56,7 @@ class ContainerSettingsTest {
                 "RUN apt-get update && false", "LABEL a=b");
         String why = LanguageImages.failingStep(dockerfile, new RuntimeException("Could not build image: The command "
                 + "'/bin/sh -c apt-get update && false' returned a non-zero code: 1"));
-        assertThat(why).startsWith(": step 3 `RUN apt-get update && false` failed: ").contains("non-zero code: 1");
+        assertThat(why).startsWith(": step 3 (RUN apt-get update && false) failed: ").contains("non-zero code: 1");
     }
 
     @Test
