@@ -18,6 +18,8 @@ import org.equibench.report.RunInfo;
 import org.equibench.report.RunVerdict;
 import org.equibench.report.TaskCharts;
 import org.equibench.runner.Launchers;
+import org.equibench.runner.container.ContainerOptions;
+import org.equibench.runner.container.ContainerRuntime;
 import org.equibench.runner.provision.PythonVenv;
 import org.equibench.runner.slurm.SlurmClient;
 import org.equibench.runner.slurm.SlurmOptions;
@@ -37,13 +39,14 @@ public final class BenchmarkSession {
     private final List<ResultRow> rows = new ArrayList<>();
     private final RunProgress progress;
     private final SlurmMatrixRun slurm;
+    private final ContainerRuntime containers;
     private final java.util.Map<String, TaskMatrix> matrices = new java.util.LinkedHashMap<>();
     private RunInfo runInfo;
     private boolean resultsWritten;
 
     /** A run whose rows run on this machine. */
     public BenchmarkSession(Settings settings) {
-        this(settings, null);
+        this(settings, (SlurmOptions) null);
     }
 
     /** With {@code slurm} set, the selected matrix runs as one Slurm array (see {@link SlurmMatrixRun}). */
@@ -53,8 +56,22 @@ public final class BenchmarkSession {
 
     /** With the Slurm commands run through {@code client} (tests point it at a private cluster). */
     public BenchmarkSession(Settings settings, SlurmOptions slurm, SlurmClient client) {
+        this(settings, slurm, client, null);
+    }
+
+    /** With {@code containers} set, every row process runs in its language's container (see {@link ContainerRuntime}). */
+    public BenchmarkSession(Settings settings, ContainerOptions containers) {
+        this(settings, null, new SlurmClient(), containers);
+    }
+
+    private BenchmarkSession(Settings settings, SlurmOptions slurm, SlurmClient client, ContainerOptions containers) {
+        if (slurm != null && containers != null) {
+            throw new IllegalArgumentException("equibench.runtime=container and equibench.executor=slurm cannot be combined: "
+                    + "a Slurm array task runs its row as a process on its node");
+        }
         this.settings = settings;
         this.slurm = slurm == null ? null : new SlurmMatrixRun(this, slurm, client);
+        this.containers = containers == null ? null : new ContainerRuntime(settings.root(), containers);
         this.launchers = new Launchers(settings.root());
         this.progress = new RunProgress(Tasks.all(), settings);
         try {
@@ -81,7 +98,8 @@ public final class BenchmarkSession {
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException("cannot lock " + settings.workDir(), e);
             }
-            BenchmarkSession session = new BenchmarkSession(settings, SlurmOptions.fromSystemProperties().orElse(null));
+            BenchmarkSession session = new BenchmarkSession(settings, SlurmOptions.fromSystemProperties().orElse(null), new SlurmClient(),
+                    ContainerOptions.fromSystemProperties().orElse(null));
             Runtime.getRuntime().addShutdownHook(new Thread(() -> session.writeInterruptedResults(
                     settings.root().resolve("results"), "the run was stopped (a signal) before all its rows ran"), "equibench-interrupted"));
             current = session;
@@ -107,6 +125,11 @@ public final class BenchmarkSession {
         return Optional.ofNullable(slurm);
     }
 
+    /** The container runtime of this run; empty when rows run as local processes. */
+    public Optional<ContainerRuntime> containers() {
+        return Optional.ofNullable(containers);
+    }
+
     /** The one matrix of a task in this run (its rows, rounds and prepared inputs). */
     public synchronized TaskMatrix matrix(Task task) {
         return matrices.computeIfAbsent(task.id(), id -> new TaskMatrix(task, this));
@@ -122,7 +145,10 @@ public final class BenchmarkSession {
             Path python = new PythonVenv(settings.root()).python();
             java.util.Map<String, Object> host = HostInfo.collect(settings.root(), python);
             // where the row processes ran: this machine, or the nodes of a Slurm array (each row lists its own)
-            host.put("executor", slurm == null ? "local" : slurm.describe());
+            host.put("executor", slurm != null ? slurm.describe() : containers != null ? containers.describe() : "local");
+            if (containers != null) {
+                host.putAll(containers.manifest()); // the limits every row's container ran under
+            }
             runInfo = new RunInfo(startedAt, HostInfo.gitCommit(settings.root()), settings.scale().id(), host);
         }
         return runInfo;

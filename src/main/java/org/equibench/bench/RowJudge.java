@@ -126,7 +126,10 @@ public final class RowJudge {
                 metrics.put("derived_metrics_unreadable", Double.NaN);
             }
         }
-        ResultRow.ProcessFigures process = run == null ? null : new ResultRow.ProcessFigures(run.wallNs(), run.peakRssBytes());
+        ResultRow.ProcessFigures process = run == null ? null : run.container() == null
+                ? new ResultRow.ProcessFigures(run.wallNs(), run.peakRssBytes())
+                : new ResultRow.ProcessFigures(run.wallNs(), run.peakRssBytes(), run.container().startupNs(),
+                run.container().cgroupPeakBytes(), run.container().limits());
         Map<String, Object> runtime = run == null || run.result() == null ? null : run.result().runtime();
         RunSpec spec = run == null ? null : run.spec();
         int threads = spec == null ? 1 : spec.threads(); // as written into the spec (a skipped row got none: the default)

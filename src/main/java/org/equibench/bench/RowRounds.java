@@ -53,7 +53,20 @@ public final class RowRounds {
         long wall = median(rounds.stream().map(r -> (Long) r.wallNs()).toList());
         long peak = rounds.stream().mapToLong(RowRun::peakRssBytes).max().orElse(-1);
         return new RowRun(last.spec(), merged, null, 0, wall, peak, last.stderrTail(), last.outDir(), last.timeline(),
-                last.spawnEpochNs(), last.environment(), last.host());
+                last.spawnEpochNs(), last.environment(), last.host(), pooledContainer(rounds));
+    }
+
+    /** The containers of the rounds as one: the median start-up, the largest cgroup peak; null for local rows. */
+    private static org.equibench.runner.ContainerFigures pooledContainer(List<RowRun> rounds) {
+        List<org.equibench.runner.ContainerFigures> each = rounds.stream().map(RowRun::container).filter(java.util.Objects::nonNull).toList();
+        if (each.isEmpty()) {
+            return null;
+        }
+        org.equibench.runner.ContainerFigures last = each.get(each.size() - 1);
+        long startup = median(each.stream().map(c -> (Long) c.startupNs()).toList());
+        long peak = each.stream().mapToLong(org.equibench.runner.ContainerFigures::cgroupPeakBytes).max().orElse(-1);
+        int ooms = each.stream().mapToInt(org.equibench.runner.ContainerFigures::oomKills).max().orElse(-1);
+        return new org.equibench.runner.ContainerFigures(last.image(), last.limits(), startup, peak, last.cgroupVersion(), ooms);
     }
 
     /** Every process's output digests, in the order the samples are pooled; null unless every process reported them. */

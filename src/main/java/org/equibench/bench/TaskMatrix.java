@@ -155,7 +155,9 @@ public final class TaskMatrix {
         Path rowDir = rowDir(impl, round);
         RowRun run;
         try {
-            run = RowExecutor.execute(launcher.get(), specFor(impl), rowDir, timeout());
+            run = session.containers().isPresent()
+                    ? session.containers().get().execute(launcher.get(), specFor(impl), rowDir, timeout())
+                    : RowExecutor.execute(launcher.get(), specFor(impl), rowDir, timeout());
         } catch (IOException e) {
             run = notPrepared(impl, e, rowDir);
         }
@@ -172,7 +174,8 @@ public final class TaskMatrix {
             return Optional.empty();
         }
         Launcher launcher = session.launchers().forLanguage(impl.language());
-        Optional<String> why = launcher.unavailableReason(impl.id());
+        Optional<String> why = session.containers().flatMap(c -> c.unavailableReason()
+                .map(engine -> "-Dequibench.runtime=container: " + engine)).or(() -> launcher.unavailableReason(impl.id()));
         if (why.isPresent()) {
             markUnavailable(impl, why.get());
             return Optional.empty();

@@ -68,6 +68,16 @@ public final class MarkdownSummary {
                     r.hosts().stream().map(org.equibench.measure.ProcessHost::name).toList())).append("; "));
             md.append("\n");
         }
+        List<ResultRow> contained = rows.stream().filter(r -> r.process() != null && r.process().containerStartupNs() != null).toList();
+        if (!contained.isEmpty()) {
+            // -Dequibench.runtime=container: start-up apart from the row's figures, and the cgroup's own memory peak
+            md.append("- In containers (").append(contained.get(0).process().containerLimits()).append("): ");
+            contained.forEach(r -> md.append("`").append(r.impl()).append("` start-up ")
+                    .append(String.format(java.util.Locale.ROOT, "%.2f s", r.process().containerStartupNs() / 1e9))
+                    .append(", cgroup memory peak ").append(r.process().cgroupPeakBytes() == null || r.process().cgroupPeakBytes() < 0 ? "n/a"
+                            : (r.process().cgroupPeakBytes() >> 20) + " MiB").append("; "));
+            md.append("\n");
+        }
         for (ResultRow r : rows) {
             if (r.cpuModels().size() > 1) {
                 md.append("- **Warning:** the processes of `").append(r.impl()).append("` ran on different CPU models (")

@@ -38,7 +38,14 @@ public record ResultRow(String task, String impl, String language, String framew
     public static final String SKIPPED = "skipped";
     public static final String ERROR = "error";
 
-    /** What the harness measured from outside the runner process. */
-    public record ProcessFigures(long wallNs, long peakRssBytes) {
+    /**
+     * What the harness measured from outside the runner process. For a row run in a container
+     * (-Dequibench.runtime=container) also the container's start-up before the runner ran (apart from the row's wall
+     * time and phases), the peak of the container's memory cgroup, and the limits it ran under; null otherwise.
+     */
+    public record ProcessFigures(long wallNs, long peakRssBytes, Long containerStartupNs, Long cgroupPeakBytes, String containerLimits) {
+        public ProcessFigures(long wallNs, long peakRssBytes) {
+            this(wallNs, peakRssBytes, null, null, null);
+        }
     }
 }

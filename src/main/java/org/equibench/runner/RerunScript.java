@@ -11,11 +11,11 @@ import java.util.Map;
  * rerun.sh beside each row process's spec: the same command, working folder and environment, so that a reader
  * can run one row again by hand, or under a profiler ({@code PROFILER="perf record -g --" bash rerun.sh}).
  */
-final class RerunScript {
+public final class RerunScript {
     private RerunScript() {
     }
 
-    static void write(Path file, String row, Path workDir, Map<String, String> environment, List<String> command)
+    public static void write(Path file, String row, Path workDir, Map<String, String> environment, List<String> command)
             throws IOException {
         StringBuilder sh = new StringBuilder("#!/usr/bin/env bash\n")
                 .append("# ").append(row).append(" as the harness ran it; it rewrites this folder's out/.\n")
@@ -39,7 +39,7 @@ final class RerunScript {
     }
 
     /** One shell word, single-quoted. */
-    static String quote(String text) {
+    public static String quote(String text) {
         return "'" + text.replace("'", "'\\''") + "'";
     }
 }

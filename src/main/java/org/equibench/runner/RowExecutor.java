@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.equibench.data.Json;
 import org.equibench.measure.ProcessHost;
@@ -20,8 +21,8 @@ import org.equibench.runner.provision.Commands;
  * {@link RowRun}. Nothing a runner does can throw out of here, so one bad row never stops the others.
  */
 public final class RowExecutor {
-    private static final int STDERR_TAIL_CHARS = 2000;
-    private static final long SAMPLE_INTERVAL_MS = 10;
+    public static final int STDERR_TAIL_CHARS = 2000;
+    public static final long SAMPLE_INTERVAL_MS = 10;
 
     private RowExecutor() {
     }
@@ -45,12 +46,9 @@ public final class RowExecutor {
         String row = spec.task() + " " + spec.impl();
         Path out = rowDir.resolve("out");
         Path stderr = rowDir.resolve("stderr.txt");
-        try {
-            deleteRecursively(out);
-            Files.createDirectories(out);
-            Json.writeAtomically(rowDir.resolve("spec.json"), spec);
-        } catch (IOException e) {
-            return failed(spec, out, row + ": cannot prepare " + rowDir + ": " + e.getMessage(), -1, 0, -1, "", List.of(), 0);
+        Optional<RowRun> unprepared = prepare(spec, rowDir);
+        if (unprepared.isPresent()) {
+            return unprepared.get();
         }
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectOutput(rowDir.resolve("stdout.txt").toFile())
@@ -93,12 +91,35 @@ public final class RowExecutor {
                 return failed(spec, out, row + ": runner timed out after " + timeout.toSeconds() + " s and was killed"
                         + stderrSuffix(tail), -1, wall, sampler.peakRssBytes(), tail, sampler.samples(), spawnEpochNs);
             }
-            return readResult(spec, row, out, process.exitValue(), wall, sampler, tail, spawnEpochNs, environment);
+            return readResult(spec, row, out, process.exitValue(), wall, sampler.peakRssBytes(), sampler.samples(), tail, spawnEpochNs,
+                    environment);
         }
     }
 
-    private static RowRun readResult(RunSpec spec, String row, Path out, int exit, long wall, ProcessSampler sampler, String tail,
-                                     long spawnEpochNs, Map<String, String> environment) {
+    /**
+     * Empties the row's output folder and writes its spec.json; empty when that worked, else the row's error. Every
+     * way of running a row (a local process, a container) starts from it.
+     */
+    public static Optional<RowRun> prepare(RunSpec spec, Path rowDir) {
+        Path out = rowDir.resolve("out");
+        try {
+            deleteRecursively(out);
+            Files.createDirectories(out);
+            Json.writeAtomically(rowDir.resolve("spec.json"), spec);
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.of(failed(spec, out, spec.task() + " " + spec.impl() + ": cannot prepare " + rowDir + ": " + e.getMessage(),
+                    -1, 0, -1, "", List.of(), 0));
+        }
+    }
+
+    /**
+     * The row as its process left it: the result.json it wrote, checked (status, row, outputs inside the folder), or
+     * the error naming why there is none (its exit code first). For every way of running a row.
+     */
+    public static RowRun readResult(RunSpec spec, String row, Path out, int exit, long wall, long peakRss,
+                                    List<ProcessSampler.Sample> samples, String tail, long spawnEpochNs,
+                                    Map<String, String> environment) {
         Path resultFile = out.resolve("result.json");
         RunResult result = null;
         String parseProblem = null;
@@ -125,11 +146,10 @@ public final class RowExecutor {
             error = ResultValidation.problem(spec, result, out).map(problem -> row + ": " + problem).orElse(null);
         }
         if (error != null) {
-            return failed(spec, out, error + diskFullSuffix(out) + stderrSuffix(tail), exit, wall, sampler.peakRssBytes(), tail,
-                    sampler.samples(), spawnEpochNs);
+            return failed(spec, out, error + diskFullSuffix(out) + stderrSuffix(tail), exit, wall, peakRss, tail, samples,
+                    spawnEpochNs);
         }
-        return new RowRun(spec, result, null, exit, wall, sampler.peakRssBytes(), tail, out, sampler.samples(), spawnEpochNs,
-                environment, ProcessHost.local());
+        return new RowRun(spec, result, null, exit, wall, peakRss, tail, out, samples, spawnEpochNs, environment, ProcessHost.local());
     }
 
     /**
@@ -147,8 +167,9 @@ public final class RowExecutor {
         return "runner exited with code " + exit + (signal == null ? "" : " = 128 + signal " + (exit - 128) + " (" + signal + ")");
     }
 
-    private static RowRun failed(RunSpec spec, Path out, String message, int exit, long wall, long peak, String tail,
-                                 List<ProcessSampler.Sample> timeline, long spawnEpochNs) {
+    /** A row that ended in an error, with what was measured of it. */
+    public static RowRun failed(RunSpec spec, Path out, String message, int exit, long wall, long peak, String tail,
+                                List<ProcessSampler.Sample> timeline, long spawnEpochNs) {
         return new RowRun(spec, null, message, exit, wall, peak, tail, out, timeline, spawnEpochNs,
                 spec == null ? Map.of() : ThreadEnvironment.forThreads(spec.threads()), ProcessHost.local());
     }
@@ -167,7 +188,8 @@ public final class RowExecutor {
         }
     }
 
-    private static String stderrSuffix(String tail) {
+    /** The stderr tail as an error message's last part. */
+    public static String stderrSuffix(String tail) {
         return tail.isBlank() ? "" : "\n--- runner stderr (tail) ---\n" + tail.strip();
     }
 

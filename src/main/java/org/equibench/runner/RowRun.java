@@ -11,7 +11,7 @@ import org.equibench.measure.ProcessSampler.Sample;
 /**
  * One runner process, seen from the harness: the result it reported (or why there is none), and what the
  * parent measured itself (wall time, peak RSS, resource timeline, stderr tail), the environment it set, and the
- * machine it ran on.
+ * machine it ran on; for a row run in a container, what the container added ({@link ContainerFigures}, else null).
  */
 public record RowRun(
         RunSpec spec,
@@ -25,7 +25,20 @@ public record RowRun(
         List<Sample> timeline,
         long spawnEpochNs,
         Map<String, String> environment,
-        ProcessHost host) {
+        ProcessHost host,
+        ContainerFigures container) {
+
+    /** A run of a local process (no container). */
+    public RowRun(RunSpec spec, RunResult result, String error, int exitCode, long wallNs, long peakRssBytes, String stderrTail,
+                  Path outDir, List<Sample> timeline, long spawnEpochNs, Map<String, String> environment, ProcessHost host) {
+        this(spec, result, error, exitCode, wallNs, peakRssBytes, stderrTail, outDir, timeline, spawnEpochNs, environment, host, null);
+    }
+
+    /** The same run, as it ran in a container. */
+    public RowRun inContainer(ContainerFigures figures) {
+        return new RowRun(spec, result, error, exitCode, wallNs, peakRssBytes, stderrTail, outDir, timeline, spawnEpochNs, environment,
+                host, figures);
+    }
 
     /** A row whose process was never started (its task's inputs could not be prepared): an error, nothing measured. */
     public static RowRun notStarted(String error, Path outDir) {
