@@ -90,7 +90,8 @@ class ContainerRowsTest {
             assertThat(local.error()).as("local %s", impl.id()).isNull();
             assertThat(contained.error()).as("container %s", impl.id()).isNull();
             assertThat(contained.result().outputs()).as(impl.id()).isEqualTo(local.result().outputs());
-            for (String name : local.result().outputs().keySet()) {
+            // every computed output; the per-step times some tasks write (…_ns) are measurements, never equal twice
+            for (String name : local.result().outputs().keySet().stream().filter(n -> !n.endsWith("_ns")).toList()) {
                 assertThat(Files.readAllBytes(contained.output(name))).as("%s %s: container output = local output", impl.id(), name)
                         .isEqualTo(Files.readAllBytes(local.output(name)));
             }
