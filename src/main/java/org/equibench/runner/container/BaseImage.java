@@ -86,22 +86,37 @@ public final class BaseImage {
         }
         Path rootfs = Files.createTempDirectory(tarball.getParent(), "rootfs-");
         try {
-            Commands.Outcome made = Commands.run(List.of("debootstrap", "--variant=minbase", "--include=" + String.join(",", PACKAGES),
-                    SUITE, rootfs.toString(), mirror), rootfs.getParent(), log, 30);
+            Commands.Outcome made = Commands.run(asRoot(List.of("debootstrap", "--variant=minbase", "--include="
+                    + String.join(",", PACKAGES), SUITE, rootfs.toString(), mirror)), rootfs.getParent(), log, 30);
             if (!made.ok()) {
                 throw new IOException("debootstrap of the base image failed (exit " + made.exitCode() + ", log " + log + "; it needs root "
                         + "and the mirror " + mirror + "): " + made.outputTail());
             }
             Path partial = tarball.resolveSibling(tarball.getFileName() + ".partial");
-            Commands.Outcome tarred = Commands.run(List.of("tar", "-C", rootfs.toString(), "-cf", partial.toString(), "."),
-                    rootfs.getParent(), log, 10);
+            // root's files of the tree (/etc/shadow, device nodes) are read as root; the tarball is then the user's
+            Commands.Outcome tarred = Commands.run(asRoot(List.of("sh", "-c", "tar -C \"$1\" -cf - . > \"$2\"", "tar",
+                    rootfs.toString(), partial.toString())), rootfs.getParent(), log, 10);
             if (!tarred.ok()) {
                 throw new IOException("cannot tar the base image's root " + rootfs + ": " + tarred.outputTail());
             }
             Files.move(partial, tarball, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } finally {
-            Commands.run(List.of("rm", "-rf", rootfs.toString()), rootfs.getParent(), log, 5);
+            Commands.run(asRoot(List.of("rm", "-rf", rootfs.toString())), rootfs.getParent(), log, 5);
         }
+    }
+
+    /**
+     * A command that needs root: as it is when this is root, else through password-less {@code sudo -n} (GitHub's
+     * runners, a developer's machine), which fails at once, naming itself, where sudo would ask for a password.
+     */
+    static List<String> asRoot(List<String> command) {
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (root || Commands.find("sudo").isEmpty()) {
+            return command;
+        }
+        List<String> sudo = new java.util.ArrayList<>(List.of("sudo", "-n"));
+        sudo.addAll(command);
+        return sudo;
     }
 
     /** The first Debian (not security, not updates) mirror apt is configured with, else deb.debian.org. */
