@@ -8,15 +8,22 @@ import java.util.Optional;
 
 /** A fake runner for fault tests: each implementation id maps to a shell script ($1 = spec, $2 = out dir). */
 public final class ScriptLauncher implements Launcher {
+    private final String language;
     private final Map<String, String> scripts;
 
     public ScriptLauncher(Map<String, String> scripts) {
+        this("shell", scripts);
+    }
+
+    /** Standing in for a language's runner: in a container run, its rows start in that language's image. */
+    public ScriptLauncher(String language, Map<String, String> scripts) {
+        this.language = language;
         this.scripts = scripts;
     }
 
     @Override
     public String language() {
-        return "shell";
+        return language;
     }
 
     @Override

@@ -75,6 +75,8 @@ public final class PureJavaKmeansBlobs implements JavaImplementation {
         final double[] sums;
         final int[] counts;
         final double[] norms;
+        /** The centroids column by column (d × k): the inner loop then runs over k contiguous centroids, vectorised. */
+        final double[] columns;
         final double[] scores;
         final int[] labels;
         /** Iterations run, counted as scikit-learn's {@code n_iter_}. */
@@ -94,6 +96,7 @@ public final class PureJavaKmeansBlobs implements JavaImplementation {
             sums = new double[k * d];
             counts = new int[k];
             norms = new double[k];
+            columns = new double[d * k];
             scores = new double[k];
             labels = new int[n];
         }
@@ -137,22 +140,31 @@ public final class PureJavaKmeansBlobs implements JavaImplementation {
                     s += centroids[q] * centroids[q];
                 }
                 norms[j] = s;
+                for (int q = 0; q < d; q++) {
+                    columns[q * k + j] = centroids[j * d + q];
+                }
             }
         }
 
-        /** The nearest centroid of row {@code i} by ‖c‖² − 2 x·c, the lowest index among ties. */
+        /**
+         * The nearest centroid of row {@code i} by ‖c‖² − 2 x·c, the lowest index among ties. The scores of all k
+         * centroids are accumulated a coordinate at a time over the transposed centroids, a loop over k contiguous
+         * doubles that the JIT vectorises; then the smallest is taken.
+         */
         private int nearest(int i) {
             int o = i * d;
-            int best = 0;
-            double bestScore = Double.POSITIVE_INFINITY;
-            for (int j = 0, co = 0; j < k; j++, co += d) {
-                double dot = 0;
-                for (int q = 0; q < d; q++) {
-                    dot += x[o + q] * centroids[co + q];
+            System.arraycopy(norms, 0, scores, 0, k);
+            for (int q = 0; q < d; q++) {
+                double m = -2 * x[o + q];
+                for (int j = 0, c = q * k; j < k; j++, c++) {
+                    scores[j] += m * columns[c];
                 }
-                double score = norms[j] - 2 * dot;
-                if (score < bestScore) {
-                    bestScore = score;
+            }
+            int best = 0;
+            double bestScore = scores[0];
+            for (int j = 1; j < k; j++) {
+                if (scores[j] < bestScore) {
+                    bestScore = scores[j];
                     best = j;
                 }
             }

@@ -23,6 +23,7 @@ import org.equibench.report.ResultRow;
 import org.equibench.runner.Launcher;
 import org.equibench.runner.RowExecutor;
 import org.equibench.runner.RowRun;
+import org.equibench.runner.ScriptLauncher;
 import org.equibench.task.Implementation;
 import org.equibench.task.Scale;
 import org.equibench.task.Task;
@@ -112,7 +113,7 @@ class ContainerRowsTest {
                 .withTasks("*").withImpls("java/pure,python/hog");
         BenchmarkSession session = new BenchmarkSession(settings, ContainerOptions.defaults(1).withMemory("256m"));
         // Debian's python3.11 of the base image fills 1 GiB: the kernel kills it at the container's 256 MiB.
-        session.launchers().register(new PythonScript(Map.of("python/hog",
+        session.launchers().register(new ScriptLauncher("python", Map.of("python/hog",
                 "python3.11 -c \"b = b'x' * (1 << 30); print(len(b))\"")));
         IrisWithExtraRows task = new IrisWithExtraRows(List.of(Implementation.of("python/hog", "script filling 1 GiB", "f64")),
                 Duration.ofSeconds(120));
@@ -154,33 +155,5 @@ class ContainerRowsTest {
     private static RunSpec once(RunSpec s) {
         return new RunSpec(s.protocol(), s.task(), s.impl(), s.device(), s.dtype(), s.threads(), 0, 0, 1, s.phases(), s.inputs(), s.params(),
                 s.outputs(), s.verify());
-    }
-
-    /** A fake python runner: a shell script per row ($1 = spec, $2 = out dir), run in the python image. */
-    private record PythonScript(Map<String, String> scripts) implements Launcher {
-        @Override
-        public String language() {
-            return "python";
-        }
-
-        @Override
-        public Optional<String> unavailableReason() {
-            return Optional.empty();
-        }
-
-        @Override
-        public List<String> listCommand() {
-            return List.of("/bin/sh", "-c", "true");
-        }
-
-        @Override
-        public List<String> command(RunSpec spec, Path specFile, Path outDir) {
-            return List.of("/bin/sh", "-c", scripts.get(spec.impl()), "runner", specFile.toString(), outDir.toString());
-        }
-
-        @Override
-        public Path workingDirectory() {
-            return Path.of("/");
-        }
     }
 }
