@@ -1,6 +1,7 @@
 package org.equibench.check;
 
 import org.equibench.data.NdArray;
+import org.equibench.data.SeededGenerators;
 
 /**
  * Whether a k-means result is a fixed point of Lloyd's algorithm on the data it was fitted to: every point
@@ -51,10 +52,10 @@ public final class LloydFixedPoint {
             int own = label(l[i], k, i);
             double nearest = Double.POSITIVE_INFINITY;
             for (int j = 0; j < k; j++) {
-                nearest = Math.min(nearest, squaredDistance(x, i, c, j, d));
+                nearest = Math.min(nearest, SeededGenerators.squaredDistance(x, i, c, j, d));
             }
             double slack = DISTANCE_ROUND_OFF * (squaredNorm(x, i, d) + squaredNorm(c, own, d));
-            if (squaredDistance(x, i, c, own, d) - nearest > slack) {
+            if (SeededGenerators.squaredDistance(x, i, c, own, d) - nearest > slack) {
                 misassigned++;
             }
             counts[own]++;
@@ -84,15 +85,6 @@ public final class LloydFixedPoint {
             throw new IllegalArgumentException("label " + value + " of point " + i + " is not a cluster in [0, " + k + ")");
         }
         return (int) value;
-    }
-
-    private static double squaredDistance(double[] x, int i, double[] c, int j, int d) {
-        double s = 0;
-        for (int t = 0; t < d; t++) {
-            double diff = x[i * d + t] - c[j * d + t];
-            s += diff * diff;
-        }
-        return s;
     }
 
     private static double squaredNorm(double[] a, int row, int d) {

@@ -130,7 +130,8 @@ public final class SeededGenerators {
         return weights.length - 1;
     }
 
-    private static double squaredDistance(double[] a, int i, double[] b, int j, int d) {
+    /** Squared Euclidean distance of row i of a and row j of b, both row-major with d columns. */
+    public static double squaredDistance(double[] a, int i, double[] b, int j, int d) {
         double sq = 0;
         for (int x = 0; x < d; x++) {
             double diff = a[i * d + x] - b[j * d + x];

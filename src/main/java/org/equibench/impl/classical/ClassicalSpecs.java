@@ -46,4 +46,21 @@ final class ClassicalSpecs {
             throw new IllegalArgumentException("spec: " + message);
         }
     }
+
+    /** A kmeans-blobs spec's inputs checked and its params read: k and max_iter at least 1. */
+    static org.equibench.task.KmeansBlobsTask.Params kmeansParams(org.equibench.impl.core.JavaRun run) {
+        check(run.spec(), List.of("data", "init"));
+        org.equibench.task.KmeansBlobsTask.Params p = run.params(org.equibench.task.KmeansBlobsTask.Params.class);
+        return new org.equibench.task.KmeansBlobsTask.Params(atLeast("k", p.k(), 1), atLeast("max_iter", p.maxIter(), 1));
+    }
+
+    /** The points of a k-means spec (n × d, finite), at least k of them. */
+    static org.equibench.data.NdArray kmeansPoints(RunSpec spec, int k) throws Exception {
+        java.nio.file.Path file = java.nio.file.Path.of(spec.input("data"));
+        org.equibench.data.NdArray a = InputArrays.finiteMatrix(file);
+        int n = a.shape()[0];
+        int d = a.shape()[1];
+        require(n >= k && d >= 1, file.getFileName() + ": " + n + " rows of " + d + " features, need at least k = " + k + " rows");
+        return a;
+    }
 }

@@ -2,7 +2,6 @@ package org.equibench.impl.classical;
 
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import org.equibench.data.NdArray;
 import org.equibench.impl.core.JavaImplementation;
@@ -48,12 +47,9 @@ public final class PureJavaKmeansBlobs implements JavaImplementation {
     /** What {@code load} produces: the points (n × d, row-major) and the shared initial centroids (k × d). */
     record Loaded(double[] x, int n, int d, double[] init) {
         static Loaded of(RunSpec spec, int k) throws Exception {
-            Path file = Path.of(spec.input("data"));
-            NdArray a = InputArrays.finiteMatrix(file);
+            NdArray a = ClassicalSpecs.kmeansPoints(spec, k);
             int n = a.shape()[0];
             int d = a.shape()[1];
-            ClassicalSpecs.require(n >= k && d >= 1, file.getFileName() + ": " + n + " rows of " + d
-                    + " features, need at least k = " + k + " rows");
             Path initFile = Path.of(spec.input("init"));
             NdArray init = InputArrays.finiteMatrix(initFile);
             ClassicalSpecs.require(init.shape()[0] == k && init.shape()[1] == d, initFile.getFileName() + ": shape ("
@@ -250,10 +246,9 @@ public final class PureJavaKmeansBlobs implements JavaImplementation {
     @Override
     public void run(JavaRun run) throws Exception {
         RunSpec spec = run.spec();
-        ClassicalSpecs.check(spec, List.of("data", "init"));
-        KmeansBlobsTask.Params p = run.params(KmeansBlobsTask.Params.class);
-        int k = ClassicalSpecs.atLeast("k", p.k(), 1);
-        int maxIter = ClassicalSpecs.atLeast("max_iter", p.maxIter(), 1);
+        KmeansBlobsTask.Params p = ClassicalSpecs.kmeansParams(run);
+        int k = p.k();
+        int maxIter = p.maxIter();
 
         Loaded[] loaded = new Loaded[1];
         run.phase("load", 1, () -> loaded[0] = Loaded.of(spec, k));

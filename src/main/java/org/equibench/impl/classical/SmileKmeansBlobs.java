@@ -2,7 +2,6 @@ package org.equibench.impl.classical;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.equibench.data.NdArray;
 import org.equibench.impl.core.JavaImplementation;
@@ -97,10 +96,9 @@ public final class SmileKmeansBlobs implements JavaImplementation {
     @Override
     public void run(JavaRun run) throws Exception {
         RunSpec spec = run.spec();
-        ClassicalSpecs.check(spec, List.of("data", "init"));
-        KmeansBlobsTask.Params p = run.params(KmeansBlobsTask.Params.class);
-        int k = ClassicalSpecs.atLeast("k", p.k(), 1);
-        int maxIter = ClassicalSpecs.atLeast("max_iter", p.maxIter(), 1);
+        KmeansBlobsTask.Params p = ClassicalSpecs.kmeansParams(run);
+        int k = p.k();
+        int maxIter = p.maxIter();
 
         Loaded[] loaded = new Loaded[1];
         run.phase("load", 1, () -> loaded[0] = Loaded.of(spec, k));

@@ -1,6 +1,5 @@
 package org.equibench.impl.classical;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Handler;
@@ -66,12 +65,9 @@ public final class TribuoKmeansBlobs implements JavaImplementation {
      */
     private record Loaded(double[] x, int n, int d, String[] names, MutableDataset<ClusterID> dataset) {
         static Loaded of(RunSpec spec, int k) throws Exception {
-            Path file = Path.of(spec.input("data"));
-            NdArray a = InputArrays.finiteMatrix(file);
+            NdArray a = ClassicalSpecs.kmeansPoints(spec, k);
             int n = a.shape()[0];
             int d = a.shape()[1];
-            ClassicalSpecs.require(n >= k && d >= 1, file.getFileName() + ": " + n + " rows of " + d
-                    + " features, need at least k = " + k + " rows");
             String[] names = TribuoSupport.columnNames("x", d);
             List<Example<ClusterID>> rows = TribuoSupport.examples(a.values(), n, names,
                     r -> ClusteringFactory.UNASSIGNED_CLUSTER_ID);
@@ -118,10 +114,9 @@ public final class TribuoKmeansBlobs implements JavaImplementation {
     @Override
     public void run(JavaRun run) throws Exception {
         RunSpec spec = run.spec();
-        ClassicalSpecs.check(spec, List.of("data", "init"));
-        KmeansBlobsTask.Params p = run.params(KmeansBlobsTask.Params.class);
-        int k = ClassicalSpecs.atLeast("k", p.k(), 1);
-        int maxIter = ClassicalSpecs.atLeast("max_iter", p.maxIter(), 1);
+        KmeansBlobsTask.Params p = ClassicalSpecs.kmeansParams(run);
+        int k = p.k();
+        int maxIter = p.maxIter();
         TribuoSupport.quietLogging();
         IterationLog log = new IterationLog();
         Logger trainerLog = TribuoSupport.keep(Logger.getLogger(KMeansTrainer.class.getName()));
