@@ -113,7 +113,8 @@ public final class BertQaTask implements Task {
                         .withNote("DJL's NDArray API over ONNX Runtime Java 1.29, the library java/onnxruntime calls directly"),
                 Implementation.of("java/jlama", "Jlama 0.8.4 BertModel, pure Java on the Vector API (Temurin 25 JVM)", "f32")
                         .withNote("its forked JVM runs on Java 25 with jdk.incubator.vector; the QA head applied in Java "
-                                + "to Jlama's last hidden states"),
+                                + "to Jlama's last hidden states")
+                        .withRepetitionsMayDiffer(VectorApiReductions.WHY),
                 Implementation.of("rust/ort", "ort 2.0.0-rc.15 loading ONNX Runtime Java's libonnxruntime 1.29", "f32")
                         .withNote("the same libonnxruntime.so as java/onnxruntime (load-dynamic), on the same ONNX file"),
                 Implementation.of("rust/candle", "candle-transformers 0.11.1 BertModel + a linear QA head, safetensors", "f32"),
@@ -145,17 +146,6 @@ public final class BertQaTask implements Task {
     public List<String> outputs() {
         return List.of("feature_question", "feature_lengths", "input_ids", "token_type_ids", "attention_mask", "offsets",
                 "start_logits", "end_logits", "answer_tokens", "answer_chars", "latency_ns", "model_ns");
-    }
-
-    /**
-     * Jlama's BERT forward pass is not bit-for-bit repeatable from one call to the next in one process: in CI runs
-     * its first timed repetition hashed differently from its second (the written outputs, from the last, pass the
-     * gate's tolerance). The cause inside Jlama is not pinned down yet.
-     */
-    @Override
-    public String repetitionsMayDiffer(Implementation impl) {
-        return impl.id().equals("java/jlama") ? "Jlama's BERT forward pass differs in its last bits from one call to the "
-                + "next in one process (cause inside Jlama not pinned down); its outputs are compared by the gate's tolerance" : null;
     }
 
     @Override

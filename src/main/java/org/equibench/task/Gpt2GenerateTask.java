@@ -102,7 +102,8 @@ public final class Gpt2GenerateTask implements Task {
                                 + "torch 2.7.1: the manifest names the file)"),
                 Implementation.of("java/jlama", "Jlama 0.8.4, pure Java on the Vector API (Temurin 25 JVM)", "f32")
                         .withNote("its forked JVM runs on Java 25 with jdk.incubator.vector, not the harness's Java 17; "
-                                + "f32 weights and working memory, Jlama's Java kernels (no native library)"),
+                                + "f32 weights and working memory, Jlama's Java kernels (no native library)")
+                        .withRepetitionsMayDiffer(VectorApiReductions.WHY),
                 Implementation.of("rust/ort", "ort 2.0.0-rc.15 loading ONNX Runtime Java's libonnxruntime 1.29", "f32")
                         .withNote("the same libonnxruntime.so as java/onnxruntime (load-dynamic), on the same ONNX file"),
                 Implementation.of("rust/candle", "candle 0.11.1 (candle-nn), GPT-2 written on it, safetensors", "f32"),

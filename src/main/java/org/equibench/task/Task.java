@@ -102,10 +102,10 @@ public interface Task {
 
     /**
      * Why this row's repetitions may legitimately compute different outputs (their digests are then reported, not
-     * required to agree), or null: every run is deterministic.
+     * required to agree), or null: every run is deterministic. The row's own declaration unless a task knows more.
      */
     default String repetitionsMayDiffer(Implementation impl) {
-        return null;
+        return impl.repetitionsMayDiffer();
     }
 
     /** Warm-up, repetitions and rounds at a scale: the scale's own unless the task's phases are long. */

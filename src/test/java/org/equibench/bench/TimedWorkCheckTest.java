@@ -12,6 +12,7 @@ import org.equibench.protocol.RunResult;
 import org.equibench.protocol.RunSpec;
 import org.equibench.runner.RowRun;
 import org.equibench.task.IrisMlpTask;
+import org.equibench.task.VectorApiReductions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,6 +75,16 @@ class TimedWorkCheckTest {
             assertThat(o.passed()).isTrue();
             assertThat(o.note()).contains("repetition 1 of 3", "not failed: 2 threads may order reductions differently");
         });
+    }
+
+    @Test
+    void aRowDeclaringItsRepetitionsMayDifferIsReportedWithItsReasonNotFailed() throws Exception {
+        var declared = TASK.implementation("java/pure").withRepetitionsMayDiffer(VectorApiReductions.WHY);
+        assertThat(TimedWorkCheck.outcomes(TASK, declared, List.of(run(spec(1), true)))).singleElement().satisfies(o -> {
+            assertThat(o.passed()).isTrue();
+            assertThat(o.note()).contains("repetition 1 of 3", "not failed: the Vector API's float reductions");
+        });
+        assertThat(TASK.implementation("java/pure").repetitionsMayDiffer()).isNull();
     }
 
     @Test

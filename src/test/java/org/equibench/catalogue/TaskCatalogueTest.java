@@ -18,6 +18,7 @@ import org.equibench.junit.BenchmarkTask;
 import org.equibench.runner.Launcher;
 import org.equibench.task.Task;
 import org.equibench.task.Tasks;
+import org.equibench.task.VectorApiReductions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,6 +47,18 @@ class TaskCatalogueTest {
         }
         assertThat(covered).as("tasks with a @BenchmarkTask test class in %s", dir)
                 .containsExactlyInAnyOrderElementsOf(Tasks.all().stream().map(Task::id).toList());
+    }
+
+    /** A row on the Vector API rounds its reductions one way before C2 compiles a kernel and another after. */
+    @Test
+    void everyRowOnTheVectorApiDeclaresItsRepetitionsMayDiffer() {
+        List<String> vectorApiRows = Tasks.all().stream().flatMap(t -> t.implementations().stream()
+                .filter(i -> i.framework().contains("Vector API")).map(i -> t.id() + " " + i.id())).toList();
+        assertThat(vectorApiRows).as("rows on the Vector API").isNotEmpty();
+        for (Task t : Tasks.all()) {
+            t.implementations().stream().filter(i -> i.framework().contains("Vector API")).forEach(i -> assertThat(
+                    t.repetitionsMayDiffer(i)).as("%s %s", t.id(), i.id()).isEqualTo(VectorApiReductions.WHY));
+        }
     }
 
     @ParameterizedTest(name = "{0} runner")
