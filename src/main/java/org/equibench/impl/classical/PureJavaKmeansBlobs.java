@@ -62,18 +62,27 @@ public final class PureJavaKmeansBlobs implements JavaImplementation {
      * One fit's state and its working arrays, made once: the loop only writes into them.
      */
     static final class Lloyd {
+        /**
+         * Rows ranked at a time, as scikit-learn's chunks of 256: a block's k × 256 scores (16 KiB) stay in the L1
+         * cache, and every loop over it runs over 256 contiguous rows, which the JIT vectorises.
+         */
+        static final int BLOCK = 256;
+
         final double[] x;
         final int n;
         final int d;
         final int k;
+        /** −2x column by column (d × n), made at the start of each fit: a block's coordinate q is contiguous. */
+        final double[] minusTwoXColumns;
         final double[] centroids;
         final double[] previous;
         final double[] sums;
         final int[] counts;
         final double[] norms;
-        /** The centroids column by column (d × k): the inner loop then runs over k contiguous centroids, vectorised. */
-        final double[] columns;
+        /** One block's scores, centroid by centroid (k × BLOCK), then its lowest score and that centroid's index. */
         final double[] scores;
+        final double[] bestScores;
+        final int[] nearest;
         final int[] labels;
         /** Iterations run, counted as scikit-learn's {@code n_iter_}. */
         int iterations;
@@ -87,18 +96,21 @@ public final class PureJavaKmeansBlobs implements JavaImplementation {
             this.n = n;
             this.d = d;
             this.k = k;
+            minusTwoXColumns = new double[d * n];
             centroids = new double[k * d];
             previous = new double[k * d];
             sums = new double[k * d];
             counts = new int[k];
             norms = new double[k];
-            columns = new double[d * k];
-            scores = new double[k];
+            scores = new double[k * BLOCK];
+            bestScores = new double[BLOCK];
+            nearest = new int[BLOCK];
             labels = new int[n];
         }
 
         /** Lloyd's iterations from {@code init} to the fixed point or {@code maxIter}. */
         void fit(double[] init, int maxIter) {
+            transposeData();
             System.arraycopy(init, 0, centroids, 0, centroids.length);
             Arrays.fill(labels, -1);
             iterations = 0;
@@ -129,6 +141,15 @@ public final class PureJavaKmeansBlobs implements JavaImplementation {
             }
         }
 
+        /** −2x, exact (a power of two), laid out column by column. */
+        private void transposeData() {
+            for (int i = 0; i < n; i++) {
+                for (int q = 0, o = i * d; q < d; q++) {
+                    minusTwoXColumns[q * n + i] = -2 * x[o + q];
+                }
+            }
+        }
+
         private void centroidNorms() {
             for (int j = 0; j < k; j++) {
                 double s = 0;
@@ -136,52 +157,58 @@ public final class PureJavaKmeansBlobs implements JavaImplementation {
                     s += centroids[q] * centroids[q];
                 }
                 norms[j] = s;
-                for (int q = 0; q < d; q++) {
-                    columns[q * k + j] = centroids[j * d + q];
-                }
             }
         }
 
         /**
-         * The nearest centroid of row {@code i} by ‖c‖² − 2 x·c, the lowest index among ties. The scores of all k
-         * centroids are accumulated a coordinate at a time over the transposed centroids, a loop over k contiguous
-         * doubles that the JIT vectorises; then the smallest is taken.
+         * The nearest centroid of rows {@code start} to {@code start + size} into {@code nearest}, by ‖c‖² − 2 x·c,
+         * the lowest index among ties: each score is ‖c‖² plus the coordinates' terms in order, as one row at a time
+         * would add them, but every loop runs over the block's rows; the minimum is kept by selects, not branches
+         * (on overlapping blobs which centroid wins is a coin toss a branch predictor would lose).
          */
-        private int nearest(int i) {
-            int o = i * d;
-            System.arraycopy(norms, 0, scores, 0, k);
-            for (int q = 0; q < d; q++) {
-                double m = -2 * x[o + q];
-                for (int j = 0, c = q * k; j < k; j++, c++) {
-                    scores[j] += m * columns[c];
+        private void rankBlock(int start, int size) {
+            for (int j = 0; j < k; j++) {
+                int s = j * BLOCK;
+                Arrays.fill(scores, s, s + size, norms[j]);
+                for (int q = 0; q < d; q++) {
+                    double c = centroids[j * d + q];
+                    int o = q * n + start;
+                    for (int r = 0; r < size; r++) {
+                        scores[s + r] += minusTwoXColumns[o + r] * c;
+                    }
                 }
             }
-            int best = 0;
-            double bestScore = scores[0];
+            System.arraycopy(scores, 0, bestScores, 0, size);
+            Arrays.fill(nearest, 0, size, 0);
             for (int j = 1; j < k; j++) {
-                if (scores[j] < bestScore) {
-                    bestScore = scores[j];
-                    best = j;
+                int s = j * BLOCK;
+                for (int r = 0; r < size; r++) {
+                    double v = scores[s + r];
+                    boolean lower = v < bestScores[r];
+                    bestScores[r] = lower ? v : bestScores[r];
+                    nearest[r] = lower ? j : nearest[r];
                 }
             }
-            return best;
         }
 
-        /** Assigns every row, sums each cluster's rows; true when some label changed. */
+        /** Assigns every row, sums each cluster's rows (in row order); true when some label changed. */
         private boolean assignAndSum() {
             centroidNorms();
             Arrays.fill(sums, 0.0);
             Arrays.fill(counts, 0);
             boolean changed = false;
-            for (int i = 0; i < n; i++) {
-                int j = nearest(i);
-                if (labels[i] != j) {
+            for (int start = 0; start < n; start += BLOCK) {
+                int size = Math.min(BLOCK, n - start);
+                rankBlock(start, size);
+                for (int r = 0; r < size; r++) {
+                    int i = start + r;
+                    int j = nearest[r];
+                    changed |= labels[i] != j;
                     labels[i] = j;
-                    changed = true;
-                }
-                counts[j]++;
-                for (int q = 0, o = i * d, so = j * d; q < d; q++) {
-                    sums[so + q] += x[o + q];
+                    counts[j]++;
+                    for (int q = 0, o = i * d, so = j * d; q < d; q++) {
+                        sums[so + q] += x[o + q];
+                    }
                 }
             }
             return changed;
@@ -237,8 +264,10 @@ public final class PureJavaKmeansBlobs implements JavaImplementation {
         /** Labels of every row against the current centroids. */
         void predict(int[] out) {
             centroidNorms();
-            for (int i = 0; i < n; i++) {
-                out[i] = nearest(i);
+            for (int start = 0; start < n; start += BLOCK) {
+                int size = Math.min(BLOCK, n - start);
+                rankBlock(start, size);
+                System.arraycopy(nearest, 0, out, start, size);
             }
         }
     }
