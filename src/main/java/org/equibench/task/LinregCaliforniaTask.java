@@ -42,6 +42,7 @@ public final class LinregCaliforniaTask extends ClassicalTask {
                 Implementation.of("java/tribuo", "Tribuo SLMTrainer (exact OLS)", "f64"),
                 Implementation.of("java/smile", "Smile OLS (QR, LAPACK through OpenBLAS)", "f64"),
                 Implementation.of("java/ejml", "EJML Householder QR least squares", "f64"),
+                Implementation.of("java/pure", "plain Java Householder QR least squares (column-major double[])", "f64"),
                 Implementation.of("rust/linfa", "linfa-linear LinearRegression", "f64"),
                 Implementation.of("rust/smartcore", "smartcore LinearRegression", "f64"));
     }

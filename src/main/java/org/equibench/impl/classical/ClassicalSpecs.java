@@ -47,6 +47,17 @@ final class ClassicalSpecs {
         }
     }
 
+    /**
+     * A linreg-california spec's inputs checked and its params read; every row fits an intercept, and says in
+     * {@code whyIntercept} how (a spec asking for none fails with that reason).
+     */
+    static org.equibench.task.LinregCaliforniaTask.Params linregParams(org.equibench.impl.core.JavaRun run, String whyIntercept) {
+        check(run.spec(), List.of("data", "split"));
+        org.equibench.task.LinregCaliforniaTask.Params p = run.params(org.equibench.task.LinregCaliforniaTask.Params.class);
+        require(p.fitIntercept(), "params.fit_intercept must be true: " + whyIntercept);
+        return p;
+    }
+
     /** A kmeans-blobs spec's inputs checked and its params read: k and max_iter at least 1. */
     static org.equibench.task.KmeansBlobsTask.Params kmeansParams(org.equibench.impl.core.JavaRun run) {
         check(run.spec(), List.of("data", "init"));

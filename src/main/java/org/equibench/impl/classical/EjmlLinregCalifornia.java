@@ -1,6 +1,5 @@
 package org.equibench.impl.classical;
 
-import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.ejml.EjmlVersion;
@@ -104,10 +103,7 @@ public final class EjmlLinregCalifornia implements JavaImplementation {
     @Override
     public void run(JavaRun run) throws Exception {
         RunSpec spec = run.spec();
-        ClassicalSpecs.check(spec, List.of("data", "split"));
-        LinregCaliforniaTask.Params p = run.params(LinregCaliforniaTask.Params.class);
-        ClassicalSpecs.require(p.fitIntercept(),
-                "params.fit_intercept must be true: this row fits the intercept by centring, as scikit-learn does");
+        LinregCaliforniaTask.Params p = ClassicalSpecs.linregParams(run, "this row fits the intercept by centring, as scikit-learn does");
         int singleRows = p.singleRows();
         // EJML switches some operations to ForkJoin-parallel variants above a size threshold; off with 1 thread
         EjmlConcurrency.setMaxThreads(spec.threads());

@@ -75,10 +75,7 @@ public final class SmileLinregCalifornia implements JavaImplementation {
     @Override
     public void run(JavaRun run) throws Exception {
         RunSpec spec = run.spec();
-        ClassicalSpecs.check(spec, List.of("data", "split"));
-        LinregCaliforniaTask.Params p = run.params(LinregCaliforniaTask.Params.class);
-        ClassicalSpecs.require(p.fitIntercept(),
-                "params.fit_intercept must be true: the formula adds Smile's intercept column");
+        LinregCaliforniaTask.Params p = ClassicalSpecs.linregParams(run, "the formula adds Smile's intercept column");
         int singleRows = p.singleRows();
         openblas.blas_set_num_threads(spec.threads());
 

@@ -76,10 +76,7 @@ public final class TribuoLinregCalifornia implements JavaImplementation {
     @Override
     public void run(JavaRun run) throws Exception {
         RunSpec spec = run.spec();
-        ClassicalSpecs.check(spec, List.of("data", "split"));
-        LinregCaliforniaTask.Params p = run.params(LinregCaliforniaTask.Params.class);
-        ClassicalSpecs.require(p.fitIntercept(),
-                "params.fit_intercept must be true: SLMTrainer always fits an intercept (by centring)");
+        LinregCaliforniaTask.Params p = ClassicalSpecs.linregParams(run, "SLMTrainer always fits an intercept (by centring)");
         int singleRows = p.singleRows();
         TribuoSupport.quietLogging();
 

@@ -1,6 +1,7 @@
 package org.equibench.impl.classical;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Files;
@@ -122,6 +123,37 @@ class SmileEjmlPureRowsTest {
         }
         assertThat(fit.intercept()).isCloseTo(intercept, within(1e-9));
         assertThat(fit.solver().getClass().getSimpleName()).isEqualTo("LinearSolverQrHouseCol_DDRM");
+    }
+
+    /**
+     * The blocked plain-Java QR against EJML's on noisy data over several blocks and a partial one, with a column that
+     * is exactly its mean throughout the first block (nothing to reflect there until later rows fill it).
+     */
+    @Test
+    void pureJavaBlockedQrAgreesWithEjmlAndRefusesADependentColumn() {
+        Random rng = new Random(5);
+        int n = 1000;
+        double[] x = new double[n * 3];
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i * 3] = rng.nextGaussian() * 3 + 10;
+            x[i * 3 + 1] = rng.nextDouble() * 5000;
+            x[i * 3 + 2] = i < 300 ? 0 : (i % 2 == 0 ? 1 : -1); // mean 0: the first block's centred column is all zero
+            y[i] = 1.5 + 2 * x[i * 3] - 0.5 * x[i * 3 + 1] + 3 * x[i * 3 + 2] + rng.nextGaussian();
+        }
+
+        var pure = PureJavaLinregCalifornia.fit(x, y, n, 3);
+        var ejml = EjmlLinregCalifornia.fit(DMatrixRMaj.wrap(n, 3, x), DMatrixRMaj.wrap(n, 1, y));
+
+        for (int j = 0; j < 3; j++) {
+            assertThat(pure.coef()[j]).isCloseTo(ejml.coef().get(j, 0), within(1e-10 * Math.abs(ejml.coef().get(j, 0))));
+        }
+        assertThat(pure.intercept()).isCloseTo(ejml.intercept(), within(1e-10 * Math.abs(ejml.intercept())));
+
+        for (int i = 0; i < n; i++) {
+            x[i * 3 + 2] = 2 * x[i * 3] - x[i * 3 + 1]; // a combination of the others
+        }
+        assertThatThrownBy(() -> PureJavaLinregCalifornia.fit(x, y, n, 3)).hasMessageContaining("linearly dependent");
     }
 
     @Test
