@@ -1,5 +1,6 @@
 package org.equibench.impl.classical;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.equibench.data.NdArray;
@@ -112,10 +113,10 @@ public final class PureJavaLinregCalifornia implements JavaImplementation {
      */
     private static void restack(double[][] a, double[] diagonal, int p) {
         for (int j = 0; j < p; j++) {
-            java.util.Arrays.fill(a[j], j + 1, a[j].length, 0.0);
+            Arrays.fill(a[j], j + 1, a[j].length, 0.0);
             a[j][j] = diagonal[j];
         }
-        java.util.Arrays.fill(a[p], p, a[p].length, 0.0);
+        Arrays.fill(a[p], p, a[p].length, 0.0);
     }
 
     /**
@@ -127,7 +128,7 @@ public final class PureJavaLinregCalifornia implements JavaImplementation {
     static void householder(double[][] a, double[] diagonal, int rows, int p) {
         for (int j = 0; j < p; j++) {
             double[] v = a[j];
-            double norm2 = dot(v, j, v, j, rows - j);
+            double norm2 = dot(v, v, j, rows - j);
             if (norm2 == 0) {
                 diagonal[j] = 0;
                 continue;
@@ -145,27 +146,28 @@ public final class PureJavaLinregCalifornia implements JavaImplementation {
 
     /** {@code w ← w − τ (vᵀw) v} over {@code length} entries from {@code from}. */
     private static void reflect(double[] v, double[] w, int from, int length, double tau) {
-        double s = tau * dot(v, from, w, from, length);
+        double s = tau * dot(v, w, from, length);
         for (int i = from, end = from + length; i < end; i++) {
             w[i] -= s * v[i];
         }
     }
 
-    /** A dot product in four partial sums, so that four additions are in flight rather than one. */
-    static double dot(double[] u, int uFrom, double[] v, int vFrom, int length) {
+    /** uᵀv over {@code length} entries from {@code from}, in four partial sums: four additions in flight, not one. */
+    static double dot(double[] u, double[] v, int from, int length) {
         double s0 = 0;
         double s1 = 0;
         double s2 = 0;
         double s3 = 0;
-        int i = 0;
-        for (; i + 3 < length; i += 4) {
-            s0 += u[uFrom + i] * v[vFrom + i];
-            s1 += u[uFrom + i + 1] * v[vFrom + i + 1];
-            s2 += u[uFrom + i + 2] * v[vFrom + i + 2];
-            s3 += u[uFrom + i + 3] * v[vFrom + i + 3];
+        int i = from;
+        int end = from + length;
+        for (; i + 3 < end; i += 4) {
+            s0 += u[i] * v[i];
+            s1 += u[i + 1] * v[i + 1];
+            s2 += u[i + 2] * v[i + 2];
+            s3 += u[i + 3] * v[i + 3];
         }
-        for (; i < length; i++) {
-            s0 += u[uFrom + i] * v[vFrom + i];
+        for (; i < end; i++) {
+            s0 += u[i] * v[i];
         }
         return (s0 + s1) + (s2 + s3);
     }
